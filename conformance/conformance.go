@@ -1,0 +1,570 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/extractors"
+)
+
+// Run checks that the adapter behind h behaves as every passthrough adapter
+// must. Each subtest starts its own server through h.Serve.
+func Run(t *testing.T, h Harness) {
+	t.Helper()
+	if h.Serve == nil {
+		t.Fatal("conformance: Harness.Serve is nil")
+	}
+	s := suite{h: h}
+	t.Run("ForwardsDefaultCredentials", s.forwardsDefaultCredentials)
+	t.Run("HeaderNamesCaseInsensitive", s.headerNamesCaseInsensitive)
+	t.Run("MissingCredentials", s.missingCredentials)
+	t.Run("OptionalMode", s.optionalMode)
+	t.Run("ExcludedPathsExact", s.excludedPathsExact)
+	t.Run("ExcludedPrefixes", s.excludedPrefixes)
+	t.Run("Skipper", s.skipper)
+	t.Run("MalformedValues", s.malformedValues)
+	t.Run("AmbiguousHeader", s.ambiguousHeader)
+	t.Run("SizeCap", s.sizeCap)
+	t.Run("InvalidConfiguration", s.invalidConfiguration)
+	t.Run("CustomExtractors", s.customExtractors)
+	t.Run("PanickingExtractor", s.panickingExtractor)
+	t.Run("NoSecretInLogsOrBodies", s.noSecretInLogsOrBodies)
+	t.Run("ConcurrentIsolation", s.concurrentIsolation)
+	t.Run("MetadataOutlivesRequest", s.metadataOutlivesRequest)
+}
+
+type suite struct{ h Harness }
+
+// seen is what the handler saw for one request.
+type seen struct {
+	md core.Metadata
+	ok bool
+}
+
+type recorder struct {
+	mu    sync.Mutex
+	calls []seen
+}
+
+func (r *recorder) handle(ctx context.Context) {
+	md, ok := core.FromContext(ctx)
+	r.mu.Lock()
+	r.calls = append(r.calls, seen{md, ok})
+	r.mu.Unlock()
+}
+
+func (r *recorder) take() []seen {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.calls
+	r.calls = nil
+	return c
+}
+
+func (s suite) serve(t *testing.T, opts ...core.Option) (Client, *recorder) {
+	t.Helper()
+	rec := &recorder{}
+	opts = append([]core.Option{core.WithLogger(slog.New(slog.DiscardHandler))}, opts...)
+	return s.h.Serve(t, opts, rec.handle), rec
+}
+
+func send(t *testing.T, c Client, reqs ...Request) []Response {
+	t.Helper()
+	resps, err := c.Exchange(t.Context(), reqs...)
+	if err != nil {
+		t.Fatalf("exchange: %v", err)
+	}
+	if len(resps) != len(reqs) {
+		t.Fatalf("exchange: got %d responses for %d requests", len(resps), len(reqs))
+	}
+	return resps
+}
+
+func get(path string, fields ...string) Request {
+	r := Request{Path: path}
+	for i := 0; i+1 < len(fields); i += 2 {
+		r.Header = append(r.Header, Field{fields[i], fields[i+1]})
+	}
+	return r
+}
+
+// expectForwarded checks a 200 whose handler saw exactly want.
+func expectForwarded(t *testing.T, what string, resp Response, rec *recorder, want ...core.Pair) {
+	t.Helper()
+	if resp.Status != 200 {
+		t.Errorf("%s: status %d, want 200 (body %q)", what, resp.Status, resp.Body)
+		return
+	}
+	calls := rec.take()
+	if len(calls) != 1 {
+		t.Errorf("%s: handler ran %d times, want once", what, len(calls))
+		return
+	}
+	got := calls[0].md.Pairs()
+	if len(want) == 0 {
+		if calls[0].ok || len(got) != 0 {
+			t.Errorf("%s: handler saw metadata with keys %v, want none", what, keys(got))
+		}
+		return
+	}
+	if !equalPairs(got, want) {
+		t.Errorf("%s: handler saw metadata %s, want %s", what, describe(got), describe(want))
+	}
+}
+
+// expectRefused checks that the request was answered with a status in
+// [400, 500) (exactly status when it is non-zero) and the handler never ran.
+func expectRefused(t *testing.T, what string, resp Response, rec *recorder, status int) {
+	t.Helper()
+	if status != 0 && resp.Status != status {
+		t.Errorf("%s: status %d, want %d", what, resp.Status, status)
+	}
+	if resp.Status < 400 || resp.Status >= 500 {
+		t.Errorf("%s: status %d, want a 4xx refusal", what, resp.Status)
+	}
+	if n := len(rec.take()); n != 0 {
+		t.Errorf("%s: handler ran %d times, want never (a refused request must not reach it)", what, n)
+	}
+}
+
+func keys(ps []core.Pair) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Key
+	}
+	return out
+}
+
+// describe prints pairs for a failure message. The values are the suite's
+// own test tokens, not real credentials.
+func describe(ps []core.Pair) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = fmt.Sprintf("%s=%q", p.Key, p.Value)
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+func equalPairs(a, b []core.Pair) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+const (
+	token  = "Bearer conformance-token-0123456789"
+	cookie = "session=abc123; theme=dark; csrf=x-y-z"
+)
+
+func (s suite) forwardsDefaultCredentials(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t)
+	r := send(t, c, get("/protected", "Authorization", token))
+	expectForwarded(t, "Authorization only", r[0], rec, core.Pair{Key: "authorization", Value: token})
+	r = send(t, c, get("/protected", "Cookie", cookie))
+	expectForwarded(t, "Cookie only", r[0], rec, core.Pair{Key: "cookie", Value: cookie})
+	r = send(t, c, get("/protected/deeper", "Authorization", token, "Cookie", cookie, "X-Other", "not forwarded"))
+	expectForwarded(t, "both, plus an unrelated header", r[0], rec,
+		core.Pair{Key: "authorization", Value: token}, core.Pair{Key: "cookie", Value: cookie})
+	// Byte-for-byte: inner spacing and unusual but valid characters survive.
+	odd := "Basic  dXNlcjpwYXNz=,~!"
+	r = send(t, c, get("/protected", "Authorization", odd))
+	expectForwarded(t, "value with inner spaces and punctuation", r[0], rec, core.Pair{Key: "authorization", Value: odd})
+}
+
+func (s suite) headerNamesCaseInsensitive(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t, core.WithExtractors(extractors.Authorization(), extractors.Cookie(), extractors.Header("X-API-Key")))
+	r := send(t, c, get("/protected", "aUtHoRiZaTiOn", token, "COOKIE", cookie, "x-api-key", "key-1"))
+	expectForwarded(t, "mixed-case header names", r[0], rec,
+		core.Pair{Key: "authorization", Value: token}, core.Pair{Key: "cookie", Value: cookie},
+		core.Pair{Key: "x-api-key", Value: "key-1"})
+}
+
+func (s suite) missingCredentials(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t)
+	r := send(t, c, get("/protected", "X-Other", "x"))[0]
+	expectRefused(t, "no credentials", r, rec, 401)
+	if r.Header == nil {
+		return
+	}
+	if got := r.Header.Get("Content-Type"); got != "application/json" {
+		t.Errorf("401 Content-Type %q, want application/json", got)
+	}
+	if got := r.Header.Get("WWW-Authenticate"); got != "Bearer" {
+		t.Errorf("401 WWW-Authenticate %q, want Bearer", got)
+	}
+	if want := `{"detail":"Authentication credentials required"}`; string(r.Body) != want {
+		t.Errorf("401 body %q, want %q", r.Body, want)
+	}
+}
+
+func (s suite) optionalMode(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t, core.WithOptional())
+	r := send(t, c, get("/protected"))
+	expectForwarded(t, "optional mode without credentials", r[0], rec)
+	r = send(t, c, get("/protected", "Authorization", token))
+	expectForwarded(t, "optional mode with credentials", r[0], rec, core.Pair{Key: "authorization", Value: token})
+	r = send(t, c, get("/protected", "Authorization", "Bearer caf\xc3\xa9"))
+	expectRefused(t, "optional mode must still refuse a malformed credential", r[0], rec, 400)
+	r = send(t, c, get("/protected", "Authorization", token, "Authorization", token))
+	expectRefused(t, "optional mode must still refuse an ambiguous credential", r[0], rec, 400)
+}
+
+func (s suite) excludedPathsExact(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t, core.WithExcludedPaths("/health", "/docs/openapi.json"))
+	for _, p := range []string{"/health", "/health?probe=1", "/docs/openapi.json"} {
+		r := send(t, c, get(p))
+		expectForwarded(t, "excluded path "+p+" without credentials", r[0], rec)
+		r = send(t, c, get(p, "Authorization", token, "Cookie", cookie))
+		expectForwarded(t, "excluded path "+p+" must not carry credentials even when sent", r[0], rec)
+	}
+	for _, p := range []string{
+		"/%68ealth", "/health%2F", "/HEALTH", "/Health", "/health/", "//health", "/./health",
+		"/health/.", "/x/../health", "/health;x=1", "/health%3Fprobe=1", "/health/x",
+		"/healthz", "/docs/openapi.json/", "/docs//openapi.json", "/docs/./openapi.json",
+		"/docs/openapi%2Ejson", "/docs%2Fopenapi.json",
+	} {
+		r := send(t, c, get(p))
+		expectRefused(t, "path "+p+" is not the excluded spelling and needs credentials", r[0], rec, 0)
+	}
+}
+
+func (s suite) excludedPrefixes(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t, core.WithExcludedPrefixes("/public", "/static/"))
+	for _, p := range []string{"/public", "/public/", "/public/a", "/public/a/b.css", "/static/app.js", "/static"} {
+		r := send(t, c, get(p, "Authorization", token))
+		expectForwarded(t, "path "+p+" under an excluded prefix", r[0], rec)
+	}
+	for _, p := range []string{
+		"/publicity", "/public-x", "/PUBLIC/a", "/public/../admin", "/public/%2e%2e/admin",
+		"/public/..", "/public/./a", "/public//a", "/public/a;jsessionid=1", "/public%2Fa",
+		"/public/a%2F..%2F..%2Fadmin", "/public\\..\\admin", "//public/a", "/staticfiles",
+	} {
+		r := send(t, c, get(p))
+		expectRefused(t, "path "+p+" must not be excluded by a prefix", r[0], rec, 0)
+	}
+}
+
+func (s suite) skipper(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t, core.WithSkipper(func(r extractors.Request) bool {
+		v := r.Values("X-Internal-Probe")
+		return len(v) == 1 && v[0] == "yes"
+	}))
+	r := send(t, c, get("/protected", "X-Internal-Probe", "yes", "Authorization", token))
+	expectForwarded(t, "skipped request must carry no credentials", r[0], rec)
+	r = send(t, c, get("/protected", "X-Internal-Probe", "no"))
+	expectRefused(t, "request the skipper declines needs credentials", r[0], rec, 401)
+}
+
+func (s suite) malformedValues(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t, core.WithExtractors(extractors.Authorization(), extractors.Header("X-API-Key")))
+	for _, tc := range []struct{ name, value string }{
+		{"non-ASCII", "Bearer caf\xc3\xa9"},
+		{"tab", "Bearer a\tb"},
+		{"blank", "   "},
+		{"empty", ""},
+		{"DEL", "Bearer a\x7fb"},
+		{"NUL", "Bearer a\x00b"},
+	} {
+		for _, h := range []string{"Authorization", "X-API-Key"} {
+			r := send(t, c, get("/protected", h, tc.value))
+			expectRefused(t, tc.name+" value in "+h, r[0], rec, 0)
+		}
+	}
+	// The server keeps serving after refusals.
+	r := send(t, c, get("/protected", "X-API-Key", "k"))
+	expectForwarded(t, "good request after refusals", r[0], rec, core.Pair{Key: "x-api-key", Value: "k"})
+}
+
+func (s suite) ambiguousHeader(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t, core.WithExtractors(extractors.Authorization(), extractors.Cookie(), extractors.Header("X-API-Key")))
+	for _, tc := range []struct{ name, a, b string }{
+		{"Authorization", token, "Bearer other"},
+		{"Authorization", token, token},
+		{"Cookie", "a=1", "b=2"},
+		{"X-API-Key", "k1", "k2"},
+	} {
+		r := send(t, c, get("/protected", tc.name, tc.a, strings.ToLower(tc.name), tc.b))
+		expectRefused(t, tc.name+" sent on two lines must not be forwarded or picked from", r[0], rec, 400)
+	}
+}
+
+func (s suite) sizeCap(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t, core.WithMaxValueSize(256))
+	r := send(t, c, get("/protected", "Authorization", "Bearer "+strings.Repeat("a", 249)))
+	expectForwarded(t, "value at the cap", r[0], rec, core.Pair{Key: "authorization", Value: "Bearer " + strings.Repeat("a", 249)})
+	r = send(t, c, get("/protected", "Authorization", "Bearer "+strings.Repeat("a", 250)))
+	expectRefused(t, "value one byte over the cap", r[0], rec, 431)
+
+	c, rec = s.serve(t)
+	r = send(t, c, get("/protected", "Authorization", "Bearer "+strings.Repeat("a", core.DefaultMaxValueSize)))
+	expectRefused(t, "value over the default 8 KiB cap", r[0], rec, 0)
+}
+
+func (s suite) invalidConfiguration(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		opt  core.Option
+	}{
+		{"empty excluded path", core.WithExcludedPaths("")},
+		{"relative excluded path", core.WithExcludedPaths("health")},
+		{"encoded excluded path", core.WithExcludedPaths("/a%20b")},
+		{"dot segment in excluded path", core.WithExcludedPaths("/a/../b")},
+		{"root prefix", core.WithExcludedPrefixes("/")},
+		{"empty prefix", core.WithExcludedPrefixes("")},
+		{"invalid header name", core.WithExtractors(extractors.Header("X API Key"))},
+		{"empty header name", core.WithExtractors(extractors.Header(""))},
+		{"reserved host", core.WithExtractors(extractors.Header("Host"))},
+		{"pseudo-header", core.WithExtractors(extractors.Header(":authority"))},
+		{"grpc- header", core.WithExtractors(extractors.Header("Grpc-Timeout"))},
+		{"hop-by-hop te", core.WithExtractors(extractors.Header("TE"))},
+		{"hop-by-hop connection", core.WithExtractors(extractors.Header("Connection"))},
+		{"content-type", core.WithExtractors(extractors.Header("Content-Type"))},
+		{"user-agent", core.WithExtractors(extractors.Header("User-Agent"))},
+		{"binary key", core.WithExtractors(extractors.Header("X-Token-Bin"))},
+		{"no cookie names", core.WithExtractors(extractors.Cookies())},
+		{"invalid cookie name", core.WithExtractors(extractors.Cookies("a;b"))},
+		{"nil extractor", core.WithExtractors(nil)},
+		{"no extractors", core.WithExtractors()},
+		{"duplicate keys", core.WithExtractors(extractors.Cookie(), extractors.Cookies("session"))},
+		{"nil logger", core.WithLogger(nil)},
+		{"nil skipper", core.WithSkipper(nil)},
+		{"zero size cap", core.WithMaxValueSize(0)},
+		{"nil option", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			msg := panicMessage(func() { s.h.Serve(t, []core.Option{tc.opt}, func(context.Context) {}) })
+			if msg == "" {
+				t.Fatalf("building the middleware with %s must panic at construction; it did not", tc.name)
+			}
+			if !strings.HasPrefix(msg, "passthrough:") {
+				t.Fatalf("construction panic %q must start with %q", msg, "passthrough:")
+			}
+		})
+	}
+}
+
+func panicMessage(f func()) (msg string) {
+	defer func() {
+		if v := recover(); v != nil {
+			msg = fmt.Sprint(v)
+			if msg == "" {
+				msg = "(empty panic)"
+			}
+		}
+	}()
+	f()
+	return ""
+}
+
+func (s suite) customExtractors(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t, core.WithExtractors(extractors.Header("X-API-Key"), extractors.Cookies("session", "csrf")))
+	r := send(t, c, get("/protected", "X-Api-Key", "key-42", "Cookie", cookie))
+	expectForwarded(t, "custom header and named cookies", r[0], rec,
+		core.Pair{Key: "x-api-key", Value: "key-42"}, core.Pair{Key: "cookie", Value: "session=abc123; csrf=x-y-z"})
+	r = send(t, c, get("/protected", "Cookie", "theme=dark; other=1"))
+	expectRefused(t, "no named cookie and no key", r[0], rec, 401)
+	r = send(t, c, get("/protected", "Authorization", token))
+	expectRefused(t, "Authorization is not configured here", r[0], rec, 401)
+}
+
+func (s suite) panickingExtractor(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	logger := slog.New(slog.NewJSONHandler(&lockedWriter{w: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	boom := func(r extractors.Request) (string, string, bool) {
+		if v := r.Values("X-Boom"); len(v) > 0 {
+			panic("extractor exploded holding " + v[0])
+		}
+		return "", "", false
+	}
+	rec := &recorder{}
+	c := s.h.Serve(t, []core.Option{core.WithLogger(logger), core.WithExtractors(boom, extractors.Authorization())}, rec.handle)
+	secret := "Bearer panic-canary-5150"
+	r := send(t, c, get("/protected", "X-Boom", secret, "Authorization", token))
+	expectForwarded(t, "a panicking extractor is treated as absent", r[0], rec, core.Pair{Key: "authorization", Value: token})
+	r = send(t, c, get("/protected", "X-Boom", secret))
+	expectRefused(t, "only a panicking extractor: no credentials", r[0], rec, 401)
+	r = send(t, c, get("/protected", "Authorization", token))
+	expectForwarded(t, "server keeps serving after a panic", r[0], rec, core.Pair{Key: "authorization", Value: token})
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), "panicked") {
+		t.Errorf("a recovered extractor panic must be logged; logs: %s", logs.String())
+	}
+	if strings.Contains(logs.String(), "panic-canary-5150") {
+		t.Errorf("the panic value held a credential and reached the log")
+	}
+}
+
+type lockedWriter struct {
+	w  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (s suite) noSecretInLogsOrBodies(t *testing.T) {
+	t.Parallel()
+	const canary = "canary-7f3a9c"
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	logger := slog.New(slog.NewJSONHandler(&lockedWriter{w: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var printed []string
+	var pmu sync.Mutex
+	handler := func(ctx context.Context) {
+		md, _ := core.FromContext(ctx)
+		var b bytes.Buffer
+		slog.New(slog.NewTextHandler(&b, nil)).Info("md", "md", md)
+		pmu.Lock()
+		printed = append(printed, fmt.Sprintf("%v %+v %#v %s", md, md, md, md), md.String(), b.String())
+		pmu.Unlock()
+	}
+	c := s.h.Serve(t, []core.Option{core.WithLogger(logger), core.WithMaxValueSize(64),
+		core.WithExtractors(extractors.Authorization(), extractors.Cookie(), extractors.Header("X-API-Key"))}, handler)
+	reqs := [][]string{
+		{"Authorization", "Bearer " + canary},
+		{"Authorization", "Bearer " + canary + "\xc3\xa9"},
+		{"Authorization", "Bearer " + canary, "Authorization", "Bearer " + canary},
+		{"Cookie", "s=" + canary + strings.Repeat("x", 64)},
+		{"X-API-Key", canary, "Cookie", "s=" + canary},
+	}
+	for _, fields := range reqs {
+		r := send(t, c, get("/protected", fields...))
+		if bytes.Contains(r[0].Body, []byte(canary)) {
+			t.Errorf("response body %q contains the credential", r[0].Body)
+		}
+		for name, vs := range r[0].Header {
+			for _, v := range vs {
+				if strings.Contains(v, canary) {
+					t.Errorf("response header %s contains the credential", name)
+				}
+			}
+		}
+	}
+	pmu.Lock()
+	defer pmu.Unlock()
+	if len(printed) == 0 {
+		t.Fatal("no request with valid credentials reached the handler")
+	}
+	for _, p := range printed {
+		if strings.Contains(p, canary) {
+			t.Errorf("formatting Metadata printed a credential: %q", p)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(logs.String(), canary) {
+		t.Errorf("a credential reached the log: %s", logs.String())
+	}
+}
+
+func (s suite) concurrentIsolation(t *testing.T) {
+	t.Parallel()
+	const callers, perCaller = 8, 25
+	c, rec := s.serve(t, core.WithExtractors(extractors.Authorization(), extractors.Header("X-Conformance-Caller")))
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reqs := make([]Request, perCaller)
+			for j := range reqs {
+				reqs[j] = get("/protected", "Authorization", fmt.Sprintf("Bearer caller-%02d-token", i), "X-Conformance-Caller", fmt.Sprintf("%02d", i))
+			}
+			resps, err := c.Exchange(t.Context(), reqs...)
+			if err != nil {
+				t.Errorf("caller %d: %v", i, err)
+				return
+			}
+			for _, r := range resps {
+				if r.Status != 200 {
+					t.Errorf("caller %d: status %d, want 200", i, r.Status)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	calls := rec.take()
+	if len(calls) != callers*perCaller {
+		t.Fatalf("handler ran %d times, want %d", len(calls), callers*perCaller)
+	}
+	for _, call := range calls {
+		id := call.md.Get("x-conformance-caller")
+		if want := "Bearer caller-" + id + "-token"; call.md.Get("authorization") != want {
+			t.Errorf("concurrent requests mixed up: caller %q saw authorization %q, want %q", id, call.md.Get("authorization"), want)
+		}
+	}
+}
+
+func (s suite) metadataOutlivesRequest(t *testing.T) {
+	t.Parallel()
+	type late struct {
+		md core.Metadata
+		ok bool
+	}
+	release := make(chan struct{})
+	results := make(chan late, 2)
+	handler := func(ctx context.Context) {
+		go func() {
+			<-release
+			md, ok := core.FromContext(ctx)
+			// Read through Pairs as well: the copy must hold its own bytes.
+			_ = md.Pairs()
+			results <- late{md, ok}
+		}()
+	}
+	c := s.h.Serve(t, []core.Option{core.WithLogger(slog.New(slog.DiscardHandler))}, handler)
+	first, second := "Bearer AAAAAAAAAAAAAAAA", "Bearer BBBBBBBBBBBBBBBB"
+	r := send(t, c,
+		get("/protected/one", "Authorization", first, "Cookie", "k=AAAA"),
+		get("/protected/two", "Authorization", second, "Cookie", "k=BBBB"))
+	for i, resp := range r {
+		if resp.Status != 200 {
+			t.Fatalf("request %d on the keep-alive connection: status %d, want 200", i, resp.Status)
+		}
+	}
+	close(release)
+	got := map[string]bool{}
+	for range 2 {
+		l := <-results
+		if !l.ok {
+			t.Fatal("a goroutine started by the handler lost the Metadata after the handler returned")
+		}
+		got[l.md.Get("authorization")+"|"+l.md.Get("cookie")] = true
+	}
+	for _, want := range []string{first + "|k=AAAA", second + "|k=BBBB"} {
+		if !got[want] {
+			t.Errorf("after a second request on the same connection, a goroutine of the first saw other values: got %v, want %q among them (values kept from the request must be copies)", got, want)
+		}
+	}
+}

@@ -1,0 +1,73 @@
+package conformance_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path"
+	"strings"
+	"testing"
+
+	"github.com/passthrough-go/passthrough/conformance"
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/httppassthrough"
+)
+
+// The suite passes against the reference adapter.
+func TestReferenceAdapter(t *testing.T) {
+	conformance.Run(t, conformance.Harness{Serve: func(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+		srv := httptest.NewServer(httppassthrough.Middleware(opts...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h(r.Context())
+		})))
+		t.Cleanup(srv.Close)
+		return conformance.HTTPClient(srv.Listener.Addr().String())
+	}})
+}
+
+// brokenRequest matches exclusions on the cleaned, decoded path: the classic
+// mistake that lets "/x/../health" skip the credential check.
+type brokenRequest struct{ r *http.Request }
+
+func (b brokenRequest) Values(name string) []string { return b.r.Header.Values(name) }
+func (b brokenRequest) Path() string                { return path.Clean(b.r.URL.Path) }
+
+func brokenServe(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+	engine := core.MustNew(opts...)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := engine.Decide(brokenRequest{r})
+		if rej := d.Rejection(); rej != nil {
+			httppassthrough.WriteRejection(w, rej)
+			return
+		}
+		h(d.Context(r.Context()))
+	}))
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
+// The suite fails against a deliberately broken adapter, and says why. The
+// broken run happens in a child process, since a failing subtest would fail
+// this test too.
+func TestSuiteCatchesBrokenAdapter(t *testing.T) {
+	if os.Getenv("PASSTHROUGH_CONFORMANCE_BROKEN") == "1" {
+		conformance.Run(t, conformance.Harness{Serve: brokenServe})
+		return
+	}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestSuiteCatchesBrokenAdapter$", "-test.v")
+	cmd.Env = append(os.Environ(), "PASSTHROUGH_CONFORMANCE_BROKEN=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the suite passed a broken adapter; output:\n%s", out)
+	}
+	for _, want := range []string{
+		"--- FAIL: TestSuiteCatchesBrokenAdapter/ExcludedPathsExact",
+		"path /x/../health is not the excluded spelling and needs credentials",
+		"--- FAIL: TestSuiteCatchesBrokenAdapter/ExcludedPrefixes",
+		"--- PASS: TestSuiteCatchesBrokenAdapter/ForwardsDefaultCredentials",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("broken adapter run lacks %q; output:\n%s", want, out)
+		}
+	}
+}

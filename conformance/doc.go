@@ -1,0 +1,18 @@
+// Package conformance is the test suite every passthrough adapter passes.
+//
+// [Run] drives an adapter through a [Harness] over a real loopback
+// connection and checks the behaviour users rely on: which credentials are
+// forwarded, the 401 answer, exact path exclusion, refusal of malformed and
+// ambiguous values, construction-time validation, recovery from panicking
+// extractors, redaction, and isolation between concurrent and keep-alive
+// requests.
+//
+// To prove an adapter for another framework behaves the same, implement
+// [Harness.Serve] for it and call Run from a test:
+//
+//	func TestConformance(t *testing.T) {
+//		conformance.Run(t, conformance.Harness{Serve: serve})
+//	}
+//
+// The package imports no web framework.
+package conformance

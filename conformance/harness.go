@@ -1,0 +1,112 @@
+package conformance
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/passthrough-go/passthrough/core"
+)
+
+// Handler is the route handler the suite installs behind the middleware. The
+// adapter under test calls it with the request's standard context (for
+// example r.Context() or c.UserContext()) and then answers success.
+type Handler func(ctx context.Context)
+
+// Harness connects the suite to one adapter.
+type Harness struct {
+	// Serve starts a server on loopback in which every path (and, for HTTP,
+	// every method) is routed to a handler that runs h with the request's
+	// context and answers 200 OK, behind the adapter's middleware built from
+	// opts. Serve must build the middleware in the calling goroutine before
+	// it returns, so that the suite can check that invalid options panic,
+	// stop the server with t.Cleanup, and return a [Client] for it: for an
+	// HTTP server, [HTTPClient] of its address.
+	Serve func(t *testing.T, opts []core.Option, h Handler) Client
+}
+
+// Field is one header line (or one metadata entry), sent as given.
+type Field struct {
+	Name, Value string
+}
+
+// Request is what the suite sends: a path (a full method name for gRPC)
+// and header lines, in order; a name may repeat.
+type Request struct {
+	Path   string
+	Header []Field
+}
+
+// Response is what came back. Status is an HTTP status code; clients for
+// other protocols map theirs onto it (for gRPC: OK 200, InvalidArgument 400,
+// Unauthenticated 401, ResourceExhausted 431, others 500). Header is nil when
+// the protocol has no HTTP response headers; the suite then checks status
+// only.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Client sends requests to the server under test.
+type Client interface {
+	// Exchange sends reqs one after the other over a single connection
+	// (HTTP keep-alive, one gRPC connection) and returns a response for each.
+	Exchange(ctx context.Context, reqs ...Request) ([]Response, error)
+}
+
+// HTTPClient returns a [Client] that writes HTTP/1.1 requests byte for byte
+// to addr, so that nothing (path, header names, repeated lines) is
+// normalised on the way.
+func HTTPClient(addr string) Client { return rawHTTP{addr: addr} }
+
+type rawHTTP struct{ addr string }
+
+func (c rawHTTP) Exchange(ctx context.Context, reqs ...Request) ([]Response, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", c.addr)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(dl)
+	} else {
+		_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	}
+	br := bufio.NewReader(conn)
+	out := make([]Response, 0, len(reqs))
+	for i, r := range reqs {
+		var b strings.Builder
+		fmt.Fprintf(&b, "GET %s HTTP/1.1\r\nHost: conformance.test\r\n", r.Path)
+		for _, f := range r.Header {
+			b.WriteString(f.Name + ": " + f.Value + "\r\n")
+		}
+		b.WriteString("\r\n")
+		if _, err := io.WriteString(conn, b.String()); err != nil {
+			return out, fmt.Errorf("request %d: write: %w", i, err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			return out, fmt.Errorf("request %d: read response: %w", i, err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return out, fmt.Errorf("request %d: read body: %w", i, err)
+		}
+		out = append(out, Response{Status: resp.StatusCode, Header: resp.Header, Body: body})
+		if resp.Close {
+			if i < len(reqs)-1 {
+				return out, fmt.Errorf("request %d: server closed the connection", i)
+			}
+		}
+	}
+	return out, nil
+}

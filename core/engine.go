@@ -1,0 +1,241 @@
+package core
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/passthrough-go/passthrough/extractors"
+)
+
+// Engine makes the per-request decision that every adapter shares: is the
+// path excluded or skipped, which credentials does the request carry, are
+// they valid, and may the request go on. It is safe for concurrent use.
+type Engine struct {
+	exact      map[string]struct{}
+	prefixes   []string
+	extractors []extractors.Extractor
+	logger     *slog.Logger
+	optional   bool
+	skipper    Skipper
+	maxValue   int
+}
+
+// New builds an Engine from opts. It returns an error, prefixed
+// "passthrough:", for any invalid configuration.
+func New(opts ...Option) (*Engine, error) {
+	c, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		exact:      make(map[string]struct{}, len(c.exact)),
+		prefixes:   c.prefixes,
+		extractors: c.extractors,
+		logger:     c.logger,
+		optional:   c.optional,
+		skipper:    c.skipper,
+		maxValue:   c.maxValue,
+	}
+	for _, p := range c.exact {
+		e.exact[p] = struct{}{}
+	}
+	return e, nil
+}
+
+// MustNew is like [New] but panics on invalid configuration. Adapters'
+// constructors use it, so that misconfiguration fails at start-up.
+func MustNew(opts ...Option) *Engine {
+	e, err := New(opts...)
+	if err != nil {
+		panic(err.Error())
+	}
+	return e
+}
+
+// Rejection is the answer to a request that may not go on. Its values are
+// constant and shared; they never contain anything from the request.
+type Rejection struct {
+	status    int
+	err       error
+	body      []byte
+	challenge string
+}
+
+// Status is the HTTP status code.
+func (r *Rejection) Status() int { return r.status }
+
+// Err is one of [ErrMissingCredentials], [ErrMalformedCredentials],
+// [ErrAmbiguousCredentials] or [ErrCredentialsTooLarge].
+func (r *Rejection) Err() error { return r.err }
+
+// Body is the JSON response body. It is shared: do not modify it.
+func (r *Rejection) Body() []byte { return r.body }
+
+// Challenge is the WWW-Authenticate header value to send, or "".
+func (r *Rejection) Challenge() string { return r.challenge }
+
+// ContentType is the Content-Type of [Rejection.Body].
+const ContentType = "application/json"
+
+var (
+	rejectMissing = &Rejection{
+		status: http.StatusUnauthorized, err: ErrMissingCredentials, challenge: "Bearer",
+		body: []byte(`{"detail":"Authentication credentials required"}`),
+	}
+	rejectMalformed = &Rejection{
+		status: http.StatusBadRequest, err: ErrMalformedCredentials,
+		body: []byte(`{"detail":"Malformed credentials"}`),
+	}
+	rejectAmbiguous = &Rejection{
+		status: http.StatusBadRequest, err: ErrAmbiguousCredentials,
+		body: []byte(`{"detail":"Credential header sent more than once"}`),
+	}
+	rejectTooLarge = &Rejection{
+		status: http.StatusRequestHeaderFieldsTooLarge, err: ErrCredentialsTooLarge,
+		body: []byte(`{"detail":"Credentials too large"}`),
+	}
+)
+
+// Decision is the outcome of [Engine.Decide]. When Rejection returns nil the
+// request goes on, with the Metadata (possibly none) in its context.
+type Decision struct {
+	md  Metadata
+	rej *Rejection
+}
+
+// Rejection returns the answer to send, or nil if the request may go on.
+func (d Decision) Rejection() *Rejection { return d.rej }
+
+// Metadata returns the credentials found, and whether there are any.
+func (d Decision) Metadata() (Metadata, bool) { return d.md, d.md.Len() > 0 }
+
+// Context returns parent carrying the decision's Metadata, or parent itself
+// when there is none, so that the request's context stays the framework's
+// own and keeps its cancellation and deadline.
+func (d Decision) Context(parent context.Context) context.Context {
+	if d.md.Len() == 0 {
+		return parent
+	}
+	return NewContext(parent, d.md)
+}
+
+// Excluded reports whether path is excluded by [WithExcludedPaths] or
+// [WithExcludedPrefixes].
+func (e *Engine) Excluded(path string) bool {
+	if _, ok := e.exact[path]; ok {
+		return true
+	}
+	for _, p := range e.prefixes {
+		if !strings.HasPrefix(path, p) {
+			continue
+		}
+		rest := path[len(p):]
+		if rest == "" || (rest[0] == '/' && plainRest(rest)) {
+			return true
+		}
+	}
+	return false
+}
+
+// plainRest reports whether rest ("/a/b") contains nothing that a router
+// could decode or clean into a different path.
+func plainRest(rest string) bool {
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if c <= ' ' || c >= 0x7f || c == '%' || c == ';' || c == '\\' || c == '?' || c == '#' {
+			return false
+		}
+	}
+	for seg := range strings.SplitSeq(rest[1:], "/") {
+		if seg == "." || seg == ".." {
+			return false
+		}
+	}
+	// An empty segment ("//") is allowed only as a trailing slash.
+	return !strings.Contains(rest, "//")
+}
+
+// Decide looks at one request and says what to do with it. It never panics
+// because of the request or a custom extractor.
+func (e *Engine) Decide(r extractors.Request) Decision {
+	if e.Excluded(r.Path()) || e.skip(r) {
+		return Decision{}
+	}
+	_, volatile := r.(extractors.Volatile)
+	var s *pairSet
+	for i, ex := range e.extractors {
+		key, value, ok := e.run(i, ex, r)
+		if !ok {
+			continue
+		}
+		if err := ValidateKey(key); err != nil {
+			e.logger.Error("passthrough: extractor returned an invalid key; ignored", slog.Int("extractor", i), slog.String("error", err.Error()))
+			continue
+		}
+		if len(r.Values(key)) > 1 {
+			e.logger.Warn("passthrough: request refused", slog.String("key", key), slog.String("reason", ErrAmbiguousCredentials.Error()))
+			return Decision{rej: rejectAmbiguous}
+		}
+		if err := ValidateValue(value, e.maxValue); err != nil {
+			e.logger.Warn("passthrough: request refused", slog.String("key", key), slog.String("reason", err.Error()))
+			if err == ErrCredentialsTooLarge {
+				return Decision{rej: rejectTooLarge}
+			}
+			return Decision{rej: rejectMalformed}
+		}
+		if s == nil {
+			s = newPairSet(len(e.extractors))
+		} else if s.has(key) {
+			e.logger.Error("passthrough: two extractors returned the same key; the first wins", slog.String("key", key))
+			continue
+		}
+		if volatile {
+			value = strings.Clone(value)
+		}
+		s.pairs = append(s.pairs, Pair{Key: key, Value: value})
+	}
+	if s == nil {
+		if e.optional {
+			return Decision{}
+		}
+		e.logger.Debug("passthrough: request refused", slog.String("reason", ErrMissingCredentials.Error()))
+		return Decision{rej: rejectMissing}
+	}
+	return Decision{md: Metadata{s: s}}
+}
+
+func (s *pairSet) has(key string) bool {
+	for _, p := range s.pairs {
+		if p.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// run calls one extractor, turning a panic into "not found". The panic value
+// is not logged: it could hold a credential.
+func (e *Engine) run(i int, ex extractors.Extractor, r extractors.Request) (key, value string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			e.logger.Error("passthrough: extractor panicked; treated as absent", slog.Int("extractor", i))
+			key, value, ok = "", "", false
+		}
+	}()
+	return ex(r)
+}
+
+func (e *Engine) skip(r extractors.Request) (skip bool) {
+	if e.skipper == nil {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			e.logger.Error("passthrough: skipper panicked; request not skipped")
+			skip = false
+		}
+	}()
+	return e.skipper(r)
+}

@@ -1,0 +1,127 @@
+package core
+
+import (
+	"errors"
+	"strings"
+)
+
+// DefaultMaxValueSize is the largest credential value, in bytes, that is
+// forwarded unless [WithMaxValueSize] says otherwise.
+const DefaultMaxValueSize = 8 << 10
+
+// Errors that say why credentials were refused. They never contain a
+// credential value. Test for them with [errors.Is].
+var (
+	ErrMissingCredentials   = errors.New("passthrough: authentication credentials required")
+	ErrMalformedCredentials = errors.New("passthrough: malformed credentials")
+	ErrAmbiguousCredentials = errors.New("passthrough: credential header sent more than once")
+	ErrCredentialsTooLarge  = errors.New("passthrough: credentials too large")
+	ErrInvalidKey           = errors.New("passthrough: invalid metadata key")
+)
+
+// PairError reports a credential that cannot be forwarded. It names the key,
+// never the value.
+type PairError struct {
+	Key string
+	Err error
+}
+
+func (e *PairError) Error() string {
+	return e.Err.Error() + " (key " + quoteKey(e.Key) + ")"
+}
+
+func (e *PairError) Unwrap() error { return e.Err }
+
+// quoteKey quotes a key for an error message, replacing anything outside
+// printable ASCII so that a hostile key cannot forge log lines.
+func quoteKey(k string) string {
+	const max = 64
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(k) && i < max; i++ {
+		c := k[i]
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			c = '?'
+		}
+		b.WriteByte(c)
+	}
+	if len(k) > max {
+		b.WriteString("...")
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// reservedKeys are names that describe the transport, not the caller:
+// HTTP/1 hop-by-hop headers and those gRPC sets or forbids itself.
+var reservedKeys = map[string]struct{}{
+	"host": {}, "connection": {}, "keep-alive": {}, "proxy-connection": {},
+	"transfer-encoding": {}, "upgrade": {}, "te": {}, "trailer": {},
+	"content-type": {}, "content-length": {}, "user-agent": {},
+	"proxy-authenticate": {}, "proxy-authorization": {},
+}
+
+// ValidateKey reports whether key can carry a credential as gRPC metadata:
+// lower-case letters, digits, '-', '_' and '.', not binary ("-bin"), not a
+// pseudo-header, not "grpc-" and not a hop-by-hop or transport header.
+func ValidateKey(key string) error {
+	if key == "" {
+		return &PairError{Key: key, Err: ErrInvalidKey}
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return &PairError{Key: key, Err: ErrInvalidKey}
+		}
+	}
+	if strings.HasPrefix(key, "grpc-") || strings.HasSuffix(key, "-bin") {
+		return &PairError{Key: key, Err: ErrInvalidKey}
+	}
+	if _, ok := reservedKeys[key]; ok {
+		return &PairError{Key: key, Err: ErrInvalidKey}
+	}
+	return nil
+}
+
+// ValidateValue reports whether v can travel safely as a gRPC metadata
+// value: printable ASCII only, not empty or blank, at most max bytes
+// (max <= 0 means [DefaultMaxValueSize]).
+func ValidateValue(v string, max int) error {
+	if max <= 0 {
+		max = DefaultMaxValueSize
+	}
+	if len(v) > max {
+		return ErrCredentialsTooLarge
+	}
+	blank := true
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < 0x20 || c > 0x7e {
+			return ErrMalformedCredentials
+		}
+		if c != ' ' {
+			blank = false
+		}
+	}
+	if blank {
+		return ErrMalformedCredentials
+	}
+	return nil
+}
+
+// Validate checks every pair of md with [ValidateKey] and [ValidateValue],
+// so that a client can refuse to send anything before a call starts.
+func (m Metadata) Validate(maxValueSize int) error {
+	if m.s == nil {
+		return nil
+	}
+	for _, p := range m.s.pairs {
+		if err := ValidateKey(p.Key); err != nil {
+			return err
+		}
+		if err := ValidateValue(p.Value, maxValueSize); err != nil {
+			return &PairError{Key: p.Key, Err: err}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,33 @@
+package echopassthrough
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/httppassthrough"
+)
+
+// Middleware returns Echo middleware that extracts the caller's credentials
+// and puts them, as [core.Metadata], in c.Request().Context(). A refused
+// request is answered directly and the next handler does not run.
+//
+// It panics, with a message starting "passthrough:", if opts are invalid.
+func Middleware(opts ...core.Option) echo.MiddlewareFunc {
+	engine := core.MustNew(opts...)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			d := engine.Decide(httppassthrough.NewRequest(r))
+			if rej := d.Rejection(); rej != nil {
+				if ch := rej.Challenge(); ch != "" {
+					c.Response().Header().Set(echo.HeaderWWWAuthenticate, ch)
+				}
+				return c.Blob(rej.Status(), core.ContentType, rej.Body())
+			}
+			if _, ok := d.Metadata(); ok {
+				c.SetRequest(r.WithContext(d.Context(r.Context())))
+			}
+			return next(c)
+		}
+	}
+}

@@ -1,0 +1,30 @@
+package ginpassthrough_test
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/passthrough-go/passthrough/conformance"
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/ginpassthrough"
+)
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+	r := gin.New()
+	r.Use(ginpassthrough.Middleware(opts...))
+	r.Any("/*path", func(c *gin.Context) {
+		h(c.Request.Context())
+		c.String(200, "ok")
+	})
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
+func TestConformance(t *testing.T) {
+	conformance.Run(t, conformance.Harness{Serve: serve})
+}
