@@ -29,7 +29,18 @@ type Harness struct {
 	// stop the server with t.Cleanup, and return a [Client] for it: for an
 	// HTTP server, [HTTPClient] of its address.
 	Serve func(t *testing.T, opts []core.Option, h Handler) Client
+
+	// GRPC says the transport is gRPC. The suite then puts every path under
+	// the service "/conformance.v1.Conformance" (so "/health" is sent, and
+	// excluded, as the full method name "/conformance.v1.Conformance/health"),
+	// sends no query strings, and sends no header values that gRPC metadata
+	// cannot carry (gRPC clients refuse them before sending).
+	GRPC bool
 }
+
+// GRPCService is the service name the suite puts paths under for a
+// [Harness] with GRPC set.
+const GRPCService = "/conformance.v1.Conformance"
 
 // Field is one header line (or one metadata entry), sent as given.
 type Field struct {
