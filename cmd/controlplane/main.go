@@ -1,0 +1,71 @@
+// Command controlplane runs the development control plane alone, so that a
+// webhook runner (or anything else) can reach it with
+// FLYTE_ENDPOINT=http://127.0.0.1:8089.
+//
+// Usage:
+//
+//	go run ./cmd/controlplane [-listen 127.0.0.1:8089] [-config users.json]
+//
+// Without -config it creates two demo users and prints their keys once.
+// It serves plaintext gRPC and is meant for loopback development only.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/passthrough-go/passthrough/controlplane/devserver"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:8089", "address to serve gRPC on")
+	config := flag.String("config", "", "identities file (JSON; see controlplane/devserver); default: two demo users")
+	flag.Parse()
+	if err := run(*listen, *config); err != nil {
+		fmt.Fprintln(os.Stderr, "controlplane:", err)
+		os.Exit(1)
+	}
+}
+
+func run(listen, config string) error {
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	var cfg devserver.Config
+	var err error
+	if config != "" {
+		cfg, err = devserver.LoadConfig(config)
+	} else {
+		cfg, err = devserver.DemoConfig()
+	}
+	if err != nil {
+		return err
+	}
+	srv, err := devserver.New(cfg, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return err
+	}
+	if config == "" {
+		fmt.Println("# Development control plane users; new keys at every start, shown only here:")
+		for _, u := range cfg.Users {
+			fmt.Printf("export %s_KEY=%s\n", strings.ToUpper(u.Subject), u.APIKey)
+		}
+	}
+	logger.Info("development control plane listening", slog.String("addr", ln.Addr().String()))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		srv.Stop()
+	}()
+	return srv.Serve(ln)
+}

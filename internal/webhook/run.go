@@ -1,0 +1,182 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/passthrough-go/passthrough/controlplane"
+	"github.com/passthrough-go/passthrough/controlplane/devserver"
+)
+
+// Options configure [Run].
+type Options struct {
+	// Framework is "gin", "echo" or "fiber".
+	Framework string
+	// Listener is where the webhook serves HTTP.
+	Listener net.Listener
+	// Endpoint is the control plane to call. Empty starts the development
+	// control plane in-process on loopback. An http:// endpoint is
+	// plaintext; anything else uses TLS unless Insecure is set.
+	Endpoint string
+	Insecure bool
+	// Project, Domain and Org are the defaults for calls that name none.
+	Project, Domain, Org string
+	// Timeout bounds each control-plane call.
+	Timeout time.Duration
+	// ShutdownTimeout bounds how long in-flight requests may take to finish
+	// once ctx is done.
+	ShutdownTimeout time.Duration
+	// DevConfig configures the embedded control plane; nil means two demo
+	// users with fresh keys, printed once to Out.
+	DevConfig *devserver.Config
+	// Logger receives structured logs; nil discards them.
+	Logger *slog.Logger
+	// Out receives the start-up banner (the demo keys); nil discards it.
+	Out io.Writer
+}
+
+// Run serves the webhook until ctx is done, then shuts down gracefully:
+// in-flight requests finish (within ShutdownTimeout) before it returns.
+func Run(ctx context.Context, o Options) error {
+	if !slices.Contains(Frameworks, o.Framework) {
+		return fmt.Errorf("unknown framework %q (want one of %s)", o.Framework, strings.Join(Frameworks, ", "))
+	}
+	if o.Listener == nil {
+		return errors.New("no listener")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = 30 * time.Second
+	}
+
+	endpoint, insecure := o.Endpoint, o.Insecure
+	if endpoint == "" {
+		stop, addr, err := startDevServer(o)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		endpoint, insecure = addr, true
+	} else if strings.HasPrefix(strings.ToLower(endpoint), "http://") {
+		insecure = true
+	}
+	cp, err := controlplane.Init(endpoint, o.Project, o.Domain, o.Org, insecure)
+	if err != nil {
+		return err
+	}
+	defer cp.Close()
+
+	svc := NewService(cp, o.Timeout, o.Logger)
+	o.Logger.Info("webhook runner listening", slog.String("addr", o.Listener.Addr().String()),
+		slog.String("framework", o.Framework), slog.String("control_plane", endpoint))
+	if o.Framework == "fiber" {
+		return serveFiber(ctx, svc, o)
+	}
+	var h http.Handler
+	if o.Framework == "gin" {
+		h = svc.GinHandler()
+	} else {
+		h = svc.EchoHandler()
+	}
+	return serveHTTP(ctx, h, o)
+}
+
+func serveHTTP(ctx context.Context, h http.Handler, o Options) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(o.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(o.Listener) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	o.Logger.Info("shutting down: waiting for in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	<-errc
+	return nil
+}
+
+func serveFiber(ctx context.Context, svc *Service, o Options) error {
+	app := svc.FiberApp()
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(o.Listener) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	o.Logger.Info("shutting down: waiting for in-flight requests")
+	if err := app.ShutdownWithTimeout(o.ShutdownTimeout); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	<-errc
+	return nil
+}
+
+// startDevServer starts the development control plane on loopback.
+func startDevServer(o Options) (stop func(), addr string, err error) {
+	var cfg devserver.Config
+	if o.DevConfig != nil {
+		cfg = *o.DevConfig
+	} else {
+		if cfg, err = devserver.DemoConfig(); err != nil {
+			return nil, "", err
+		}
+	}
+	srv, err := devserver.New(cfg, o.Logger)
+	if err != nil {
+		return nil, "", err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	go func() { _ = srv.Serve(ln) }()
+	addr = ln.Addr().String()
+	o.Logger.Info("no FLYTE_ENDPOINT: started the embedded development control plane", slog.String("addr", addr))
+	if o.DevConfig == nil {
+		PrintDemoKeys(o.Out, cfg, "http://"+o.Listener.Addr().String())
+	}
+	return srv.Stop, addr, nil
+}
+
+// PrintDemoKeys writes the demo users' keys once, for a person starting the
+// service, as shell lines ready to paste. It is not a log line.
+func PrintDemoKeys(w io.Writer, cfg devserver.Config, base string) {
+	fmt.Fprintln(w, "# Development control plane users; new keys at every start, shown only here:")
+	for _, u := range cfg.Users {
+		var roles []string
+		for _, g := range u.Grants {
+			roles = append(roles, fmt.Sprintf("%s in %s/%s", g.Role, g.Project, g.Domain))
+		}
+		fmt.Fprintf(w, "export %s_KEY=%s   # %s: %s\n", strings.ToUpper(u.Subject), u.APIKey, u.Name, strings.Join(roles, ", "))
+	}
+	fmt.Fprintf(w, "export WEBHOOK=%s\n", base)
+}

@@ -1,0 +1,230 @@
+// Package webhook is the webhook runner: an HTTP service that runs tasks on
+// a control plane as its caller. The logic is written once, framework
+// neutral, in [Service]; routers.go wires it into Gin, Echo or Fiber, each
+// behind its passthrough middleware.
+package webhook
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/passthrough-go/passthrough/controlplane"
+	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/extractors"
+)
+
+// MaxBodySize is the largest run-task body accepted.
+const MaxBodySize = 1 << 20
+
+// Service answers the webhook's routes. Every control-plane call is made
+// with the request's context, so it carries the caller's credentials.
+type Service struct {
+	cp      *controlplane.Client
+	timeout time.Duration
+	logger  *slog.Logger
+}
+
+// NewService returns a Service calling cp, giving each control-plane call
+// at most timeout.
+func NewService(cp *controlplane.Client, timeout time.Duration, logger *slog.Logger) *Service {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cp: cp, timeout: timeout, logger: logger}
+}
+
+// MiddlewareOptions are the passthrough options every framework's router
+// uses: /health needs no credentials, and the caller's Authorization or
+// X-API-Key header is forwarded.
+func (s *Service) MiddlewareOptions() []core.Option {
+	return []core.Option{
+		core.WithExcludedPaths("/health"),
+		core.WithExtractors(extractors.Authorization(), extractors.Header("X-API-Key")),
+		core.WithLogger(s.logger),
+	}
+}
+
+// Reply is a JSON response.
+type Reply struct {
+	Status int
+	Body   any
+}
+
+type detail struct {
+	Detail string `json:"detail"`
+}
+
+func fail(status int, msg string) Reply { return Reply{Status: status, Body: detail{msg}} }
+
+func (s *Service) call(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
+// Health answers GET /health.
+func (s *Service) Health() Reply {
+	return Reply{Status: http.StatusOK, Body: map[string]string{"status": "ok"}}
+}
+
+// Me answers GET /me with the caller's identity as the control plane sees it.
+func (s *Service) Me(ctx context.Context) Reply {
+	ctx, cancel := s.call(ctx)
+	defer cancel()
+	me, err := s.cp.Identity.WhoAmI(ctx, &cpv1.WhoAmIRequest{})
+	if err != nil {
+		return s.controlPlaneError("whoami", err, "Not found")
+	}
+	return Reply{Status: http.StatusOK, Body: map[string]string{"subject": me.GetSubject(), "name": me.GetName()}}
+}
+
+// RunTaskResult is the body of a successful run-task.
+type RunTaskResult struct {
+	Run         string    `json:"run"`
+	URL         string    `json:"url"`
+	Phase       string    `json:"phase"`
+	TriggeredBy string    `json:"triggered_by"`
+	Task        TaskIDDoc `json:"task"`
+}
+
+// TaskIDDoc is a task version in JSON.
+type TaskIDDoc struct {
+	Project string `json:"project"`
+	Domain  string `json:"domain"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// RunTask answers POST /run-task/{project}/{domain}/{name}?version= (and
+// POST /run/{name}, in the default project and domain): it
+// finds the task (the latest version when none is given), checks body
+// against the task's declared inputs, and only then creates the run.
+func (s *Service) RunTask(ctx context.Context, project, domain, name, version string, body []byte) Reply {
+	ctx, cancel := s.call(ctx)
+	defer cancel()
+	id := s.cp.TaskID(project, domain, name, version)
+	task, err := s.cp.Tasks.GetTask(ctx, &cpv1.GetTaskRequest{Id: id})
+	if err != nil {
+		return s.controlPlaneError("get task", err, "Task not found")
+	}
+	inputs, err := controlplane.InputsFromJSON(task.GetTask().GetInputs(), body)
+	if err != nil {
+		return fail(http.StatusBadRequest, err.Error())
+	}
+	// Run exactly the version that was validated.
+	id.Version = task.GetTask().GetId().GetVersion()
+	created, err := s.cp.Runs.CreateRun(ctx, &cpv1.CreateRunRequest{Task: id, Inputs: inputs})
+	if err != nil {
+		return s.controlPlaneError("create run", err, "Task not found")
+	}
+	run := created.GetRun()
+	s.logger.Info("run created", slog.String("run", run.GetName()), slog.String("task", id.GetName()),
+		slog.String("version", id.GetVersion()), slog.String("triggered_by", run.GetTriggeredBy()))
+	return Reply{Status: http.StatusOK, Body: RunTaskResult{
+		Run:         run.GetName(),
+		URL:         "/runs/" + run.GetProject() + "/" + run.GetDomain() + "/" + run.GetName(),
+		Phase:       phaseName(run.GetPhase()),
+		TriggeredBy: run.GetTriggeredBy(),
+		Task:        TaskIDDoc{Project: id.GetProject(), Domain: id.GetDomain(), Name: id.GetName(), Version: id.GetVersion()},
+	}}
+}
+
+// RunDoc is a run in JSON.
+type RunDoc struct {
+	Run         string         `json:"run"`
+	Phase       string         `json:"phase"`
+	Task        TaskIDDoc      `json:"task"`
+	Inputs      map[string]any `json:"inputs"`
+	Outputs     map[string]any `json:"outputs,omitempty"`
+	Error       string         `json:"error,omitempty"`
+	TriggeredBy string         `json:"triggered_by"`
+}
+
+// GetRun answers GET /runs/{project}/{domain}/{name}.
+func (s *Service) GetRun(ctx context.Context, project, domain, name string) Reply {
+	ctx, cancel := s.call(ctx)
+	defer cancel()
+	resp, err := s.cp.Runs.GetRun(ctx, &cpv1.GetRunRequest{Org: s.cp.Org, Project: project, Domain: domain, Name: name})
+	if err != nil {
+		return s.controlPlaneError("get run", err, "Run not found")
+	}
+	r := resp.GetRun()
+	t := r.GetTask()
+	return Reply{Status: http.StatusOK, Body: RunDoc{
+		Run: r.GetName(), Phase: phaseName(r.GetPhase()),
+		Task:   TaskIDDoc{Project: t.GetProject(), Domain: t.GetDomain(), Name: t.GetName(), Version: t.GetVersion()},
+		Inputs: literals(r.GetInputs()), Outputs: literals(r.GetOutputs()), Error: r.GetError(),
+		TriggeredBy: r.GetTriggeredBy(),
+	}}
+}
+
+func literals(in map[string]*cpv1.Literal) map[string]any {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(in))
+	for k, v := range in {
+		out[k] = controlplane.LiteralValue(v)
+	}
+	return out
+}
+
+func phaseName(p cpv1.RunPhase) string {
+	switch p {
+	case cpv1.RunPhase_RUN_PHASE_QUEUED:
+		return "QUEUED"
+	case cpv1.RunPhase_RUN_PHASE_RUNNING:
+		return "RUNNING"
+	case cpv1.RunPhase_RUN_PHASE_SUCCEEDED:
+		return "SUCCEEDED"
+	case cpv1.RunPhase_RUN_PHASE_FAILED:
+		return "FAILED"
+	}
+	return "UNKNOWN"
+}
+
+// controlPlaneError maps a control-plane error onto an HTTP answer. The
+// control plane's own message is not repeated to the caller or logged: it
+// is not ours to vouch for, and could echo a credential.
+func (s *Service) controlPlaneError(op string, err error, notFound string) Reply {
+	code := status.Code(err)
+	if errors.Is(err, context.DeadlineExceeded) {
+		code = codes.DeadlineExceeded
+	}
+	s.logger.Warn("control-plane call failed", slog.String("op", op), slog.String("code", code.String()))
+	switch code {
+	case codes.Unauthenticated:
+		return fail(http.StatusUnauthorized, "Invalid credentials")
+	case codes.PermissionDenied:
+		return fail(http.StatusForbidden, "Permission denied")
+	case codes.NotFound:
+		return fail(http.StatusNotFound, notFound)
+	case codes.InvalidArgument:
+		return fail(http.StatusBadRequest, "The control plane rejected the request as invalid")
+	case codes.Unavailable:
+		return fail(http.StatusServiceUnavailable, "Control plane unavailable")
+	case codes.DeadlineExceeded:
+		return fail(http.StatusGatewayTimeout, "Control plane timed out")
+	case codes.Canceled:
+		return fail(http.StatusServiceUnavailable, "Request cancelled")
+	default:
+		return fail(http.StatusBadGateway, "Control plane error")
+	}
+}
+
+// guard turns a panic in a handler into a plain 500 without a stack trace
+// or anything from the request.
+func (s *Service) guard(route string, f func() Reply) (r Reply) {
+	defer func() {
+		if recover() != nil {
+			s.logger.Error("handler panicked", slog.String("route", route))
+			r = fail(http.StatusInternalServerError, "Internal error")
+		}
+	}()
+	return f()
+}
