@@ -1,0 +1,267 @@
+package webhook_test
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/internal/webhook"
+)
+
+// Two users calling at once never see each other's identity.
+func TestConcurrentUsersNeverMixed(t *testing.T) {
+	t.Parallel()
+	for _, fw := range webhook.Frameworks {
+		t.Run(fw, func(t *testing.T) {
+			t.Parallel()
+			_, endpoint := startControlPlane(t, &syncBuffer{})
+			base := startWebhook(t, webhook.Options{Framework: fw, Endpoint: endpoint})
+			var wg sync.WaitGroup
+			for _, u := range []struct{ key, subject string }{{aliceKey, "alice"}, {bobKey, "bob"}} {
+				for range 4 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for range 25 {
+							r := do(t, "GET", base+"/me", "", bearer(u.key)...)
+							if r.status != 200 || r.body["subject"] != u.subject {
+								t.Errorf("%s saw %d %s", u.subject, r.status, r.raw)
+								return
+							}
+						}
+					}()
+				}
+			}
+			wg.Wait()
+		})
+	}
+}
+
+// rawRequest writes request bytes as given, so that nothing is normalised.
+func rawRequest(t *testing.T, base, head string) int {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := conn.Write([]byte(head)); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// A request whose credentials are missing or malformed never reaches the
+// control plane.
+func TestNoControlPlaneCallWithoutValidCredentials(t *testing.T) {
+	t.Parallel()
+	for _, fw := range webhook.Frameworks {
+		t.Run(fw, func(t *testing.T) {
+			t.Parallel()
+			cp, endpoint := startControlPlane(t, &syncBuffer{})
+			base := startWebhook(t, webhook.Options{Framework: fw, Endpoint: endpoint})
+			for _, head := range []string{
+				"GET /me HTTP/1.1\r\nHost: x\r\n\r\n",
+				"GET /me HTTP/1.1\r\nHost: x\r\nAuthorization: \r\n\r\n",
+				"GET /me HTTP/1.1\r\nHost: x\r\nAuthorization:    \r\n\r\n",
+				"GET /me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer caf\xc3\xa9\r\n\r\n",
+				"GET /me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + aliceKey + "\r\nAuthorization: Bearer " + bobKey + "\r\n\r\n",
+				"GET /me HTTP/1.1\r\nHost: x\r\nX-API-Key: " + aliceKey + "\r\nx-api-key: " + aliceKey + "\r\n\r\n",
+				"GET /me HTTP/1.1\r\nHost: x\r\nCookie: session=" + aliceKey + "\r\n\r\n",
+				"POST /run-task/demo/development/add HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}",
+				"GET /runs/demo/development/x HTTP/1.1\r\nHost: x\r\nX-API-Key: " + strings.Repeat("k", 9000) + "\r\n\r\n",
+				"GET /%68ealth/../me HTTP/1.1\r\nHost: x\r\n\r\n",
+				"GET /health/ HTTP/1.1\r\nHost: x\r\n\r\n",
+			} {
+				// 4xx, or Gin's redirect of "/health/" to "/health": never
+				// a success, never a server error.
+				if status := rawRequest(t, base, head); status < 300 || status >= 500 {
+					t.Errorf("%q: status %d, want a refusal", head, status)
+				}
+			}
+			if n := cp.Calls(); n != 0 {
+				t.Fatalf("the control plane received %d calls for requests without valid credentials", n)
+			}
+			// A good request afterwards does reach it.
+			expect(t, "good request", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 200, "subject", "alice")
+			if cp.Calls() == 0 {
+				t.Fatal("the control plane received nothing for a good request")
+			}
+		})
+	}
+}
+
+// fakeControlPlane answers every identity and task call with err, after
+// waiting for release (if set); entered is told when a call arrives.
+type fakeControlPlane struct {
+	cpv1.UnimplementedIdentityServiceServer
+	cpv1.UnimplementedTaskServiceServer
+	cpv1.UnimplementedRunServiceServer
+	err     error
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (f *fakeControlPlane) wait(ctx context.Context) error {
+	if f.entered != nil {
+		f.entered <- struct{}{}
+	}
+	if f.release != nil {
+		select {
+		case <-f.release:
+		case <-ctx.Done():
+			return status.FromContextError(ctx.Err()).Err()
+		}
+	}
+	return f.err
+}
+
+func (f *fakeControlPlane) WhoAmI(ctx context.Context, _ *cpv1.WhoAmIRequest) (*cpv1.WhoAmIResponse, error) {
+	if err := f.wait(ctx); err != nil {
+		return nil, err
+	}
+	return &cpv1.WhoAmIResponse{Subject: "fake", Name: "Fake"}, nil
+}
+
+func (f *fakeControlPlane) GetTask(ctx context.Context, _ *cpv1.GetTaskRequest) (*cpv1.GetTaskResponse, error) {
+	if err := f.wait(ctx); err != nil {
+		return nil, err
+	}
+	return &cpv1.GetTaskResponse{Task: &cpv1.Task{Id: &cpv1.TaskID{Project: "demo", Domain: "development", Name: "t", Version: "v1"}}}, nil
+}
+
+func startFake(t *testing.T, f *fakeControlPlane) string {
+	t.Helper()
+	srv := grpc.NewServer()
+	cpv1.RegisterIdentityServiceServer(srv, f)
+	cpv1.RegisterTaskServiceServer(srv, f)
+	cpv1.RegisterRunServiceServer(srv, f)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(srv.Stop)
+	return "http://" + ln.Addr().String()
+}
+
+func TestControlPlaneErrorsMapToHTTP(t *testing.T) {
+	t.Parallel()
+	const canary = "cp-message-canary"
+	for _, fw := range webhook.Frameworks {
+		t.Run(fw, func(t *testing.T) {
+			t.Parallel()
+			for _, tc := range []struct {
+				code   codes.Code
+				status int
+				detail string
+			}{
+				{codes.Unauthenticated, 401, "Invalid credentials"},
+				{codes.PermissionDenied, 403, "Permission denied"},
+				{codes.NotFound, 404, "Task not found"},
+				{codes.InvalidArgument, 400, "The control plane rejected the request as invalid"},
+				{codes.Unavailable, 503, "Control plane unavailable"},
+				{codes.DeadlineExceeded, 504, "Control plane timed out"},
+				{codes.Internal, 502, "Control plane error"},
+			} {
+				base := startWebhook(t, webhook.Options{Framework: fw,
+					Endpoint: startFake(t, &fakeControlPlane{err: status.Error(tc.code, canary+" Bearer "+aliceKey)})})
+				r := do(t, "POST", base+"/run-task/demo/development/t", `{}`, bearer(aliceKey)...)
+				expect(t, tc.code.String(), r, tc.status, "detail", tc.detail)
+				if strings.Contains(r.raw, canary) || strings.Contains(r.raw, aliceKey) {
+					t.Fatalf("%v: the control plane's message reached the response: %s", tc.code, r.raw)
+				}
+			}
+		})
+	}
+}
+
+func TestSlowAndDownControlPlane(t *testing.T) {
+	t.Parallel()
+	for _, fw := range webhook.Frameworks {
+		t.Run(fw, func(t *testing.T) {
+			t.Parallel()
+			slow := &fakeControlPlane{release: make(chan struct{})}
+			t.Cleanup(func() { close(slow.release) })
+			base := startWebhook(t, webhook.Options{Framework: fw, Endpoint: startFake(t, slow), Timeout: 100 * time.Millisecond})
+			expect(t, "slow control plane", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 504, "detail", "Control plane timed out")
+
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			down := "http://" + ln.Addr().String()
+			ln.Close() // nothing listens there any more
+			base = startWebhook(t, webhook.Options{Framework: fw, Endpoint: down, Timeout: 5 * time.Second})
+			expect(t, "control plane down", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 503, "detail", "Control plane unavailable")
+		})
+	}
+}
+
+// On shutdown, a request in flight finishes before Run returns.
+func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
+	for _, fw := range webhook.Frameworks {
+		t.Run(fw, func(t *testing.T) {
+			t.Parallel()
+			fake := &fakeControlPlane{entered: make(chan struct{}, 1), release: make(chan struct{})}
+			endpoint := startFake(t, fake)
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				done <- webhook.Run(ctx, webhook.Options{Framework: fw, Listener: ln, Endpoint: endpoint, Project: "demo", Domain: "development"})
+			}()
+			resc := make(chan result, 1)
+			go func() { resc <- do(t, "GET", "http://"+ln.Addr().String()+"/me", "", bearer(aliceKey)...) }()
+			<-fake.entered // the request is now in flight
+			cancel()       // SIGINT/SIGTERM in the binary
+			select {
+			case err := <-done:
+				t.Fatalf("Run returned (%v) while a request was in flight", err)
+			case <-time.After(100 * time.Millisecond):
+			}
+			close(fake.release)
+			r := <-resc
+			expect(t, "in-flight request", r, 200, "subject", "fake")
+			if err := <-done; err != nil {
+				t.Fatalf("Run after shutdown: %v", err)
+			}
+			if _, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+				t.Fatal("still accepting connections after shutdown")
+			}
+		})
+	}
+}
+
+func TestUnknownFramework(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	err = webhook.Run(t.Context(), webhook.Options{Framework: "martini", Listener: ln})
+	if err == nil || !strings.Contains(err.Error(), `unknown framework "martini"`) {
+		t.Fatalf("got %v, want an unknown framework error", err)
+	}
+}
