@@ -37,6 +37,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("NoSecretInLogsOrBodies", s.noSecretInLogsOrBodies)
 	t.Run("ConcurrentIsolation", s.concurrentIsolation)
 	t.Run("MetadataOutlivesRequest", s.metadataOutlivesRequest)
+	t.Run("HostileRequests", s.hostileRequests)
 }
 
 type suite struct{ h Harness }
@@ -609,4 +610,59 @@ func (s suite) metadataOutlivesRequest(t *testing.T) {
 			t.Errorf("after a second request on the same connection, a goroutine of the first saw other values: got %v, want %q among them (values kept from the request must be copies)", got, want)
 		}
 	}
+}
+
+// hostileRequests sends requests written to confuse a parser or to
+// exhaust it. Each must be refused with a 4xx before the handler runs, and
+// the server must go on serving.
+func (s suite) hostileRequests(t *testing.T) {
+	t.Parallel()
+	c, rec := s.serve(t, core.WithExtractors(extractors.Authorization(), extractors.Cookie(), extractors.Header("X-API-Key")))
+	repeated := get("/protected")
+	for i := range 100 {
+		repeated.Header = append(repeated.Header, Field{"Authorization", fmt.Sprintf("Bearer t%d", i)})
+	}
+	cases := []struct {
+		name string
+		req  Request
+	}{
+		{"100 Authorization lines", repeated},
+		{"the same key in two spellings", get("/protected", "X-API-Key", "k1", "x-api-key", "k2")},
+		{"a 9000-byte value", get("/protected", "X-API-Key", strings.Repeat("k", 9000))},
+	}
+	if !s.h.GRPC {
+		cases = append(cases, []struct {
+			name string
+			req  Request
+		}{
+			{"a 64 KiB cookie jar", get("/protected", "Cookie", cookieJar(64<<10))},
+			{"a CR inside a value", get("/protected", "Authorization", "Bearer a\rb")},
+			{"a NUL byte", get("/protected", "Authorization", "Bearer a\x00b")},
+			{"bytes over 0x7f", get("/protected", "Authorization", "Bearer \xff\xfe")},
+			{"an invalid header name", get("/protected", "Auth orization", token)},
+			{"a header without a name", get("/protected", "", token)},
+		}...)
+	}
+	for _, tc := range cases {
+		r := s.send(t, c, tc.req)
+		expectRefused(t, tc.name, r[0], rec, 0)
+	}
+	r := s.send(t, c, get("/protected", "Authorization", token))
+	expectForwarded(t, "a good request after hostile ones", r[0], rec, core.Pair{Key: "authorization", Value: token})
+	if !s.h.GRPC {
+		// RFC 9112 lets a server replace an obs-fold with a space instead of
+		// refusing it; every supported server does, and the one unfolded value
+		// is what travels.
+		r = s.send(t, c, get("/protected", "Authorization", "Bearer a\r\n b"))
+		expectForwarded(t, "a folded (obs-fold) Authorization", r[0], rec, core.Pair{Key: "authorization", Value: "Bearer a b"})
+	}
+}
+
+// cookieJar returns a Cookie header value of about n bytes.
+func cookieJar(n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "c%d=%s; ", i, strings.Repeat("v", 40))
+	}
+	return strings.TrimSuffix(b.String(), "; ")
 }
