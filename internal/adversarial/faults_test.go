@@ -37,6 +37,7 @@ func TestClientDisconnectCancelsDownstream(t *testing.T) {
 		t.Run(fw, func(t *testing.T) {
 			cp := startControlPlane(t, &controlPlane{block: true})
 			addr := startApp(t, fw, nil, handler(dialControlPlane(t, cp)))
+			t.Cleanup(func() { close(cp.release) }) // runs before the servers stop
 			conn, err := net.Dial("tcp", addr)
 			if err != nil {
 				t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/labstack/echo/v4"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 
@@ -60,6 +61,7 @@ type controlPlane struct {
 	failWith  error
 	entered   chan struct{}
 	cancelled chan struct{}
+	release   chan struct{} // closed to end blocked calls however the test went
 }
 
 func startControlPlane(t *testing.T, cp *controlPlane) *controlPlane {
@@ -70,6 +72,7 @@ func startControlPlane(t *testing.T, cp *controlPlane) *controlPlane {
 	if cp.cancelled == nil {
 		cp.cancelled = make(chan struct{}, 64)
 	}
+	cp.release = make(chan struct{})
 	srv := grpc.NewServer(grpc.UnknownServiceHandler(func(_ any, ss grpc.ServerStream) error {
 		cp.calls.Add(1)
 		if err := ss.RecvMsg(&emptypb.Empty{}); err != nil {
@@ -77,9 +80,13 @@ func startControlPlane(t *testing.T, cp *controlPlane) *controlPlane {
 		}
 		if cp.block {
 			cp.entered <- struct{}{}
-			<-ss.Context().Done()
-			cp.cancelled <- struct{}{}
-			return ss.Context().Err()
+			select {
+			case <-ss.Context().Done():
+				cp.cancelled <- struct{}{}
+				return ss.Context().Err()
+			case <-cp.release:
+				return status.Error(codes.Aborted, "released by the test")
+			}
 		}
 		if cp.failWith != nil {
 			return cp.failWith
