@@ -13,9 +13,11 @@ import (
 // path excluded or skipped, which credentials does the request carry, are
 // they valid, and may the request go on. It is safe for concurrent use.
 type Engine struct {
-	exact      map[string]struct{}
+	exactList  []string            // a few exact exclusions: compared in turn
+	exact      map[string]struct{} // many: looked up
 	prefixes   []string
 	extractors []extractors.Extractor
+	infos      []extractors.Info
 	logger     *slog.Logger
 	optional   bool
 	skipper    Skipper
@@ -30,16 +32,21 @@ func New(opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		exact:      make(map[string]struct{}, len(c.exact)),
 		prefixes:   c.prefixes,
 		extractors: c.extractors,
+		infos:      c.infos,
 		logger:     c.logger,
 		optional:   c.optional,
 		skipper:    c.skipper,
 		maxValue:   c.maxValue,
 	}
-	for _, p := range c.exact {
-		e.exact[p] = struct{}{}
+	if len(c.exact) <= 8 {
+		e.exactList = c.exact
+	} else {
+		e.exact = make(map[string]struct{}, len(c.exact))
+		for _, p := range c.exact {
+			e.exact[p] = struct{}{}
+		}
 	}
 	return e, nil
 }
@@ -124,8 +131,16 @@ func (d Decision) Context(parent context.Context) context.Context {
 // Excluded reports whether path is excluded by [WithExcludedPaths] or
 // [WithExcludedPrefixes].
 func (e *Engine) Excluded(path string) bool {
-	if _, ok := e.exact[path]; ok {
-		return true
+	if e.exact != nil {
+		if _, ok := e.exact[path]; ok {
+			return true
+		}
+	} else {
+		for _, x := range e.exactList {
+			if x == path {
+				return true
+			}
+		}
 	}
 	for _, p := range e.prefixes {
 		if !strings.HasPrefix(path, p) {
@@ -164,55 +179,105 @@ func (e *Engine) Decide(r extractors.Request) Decision {
 		return Decision{}
 	}
 	_, volatile := r.(extractors.Volatile)
-	var s *pairSet
+	peeker, _ := r.(extractors.Peeker)
+	// Collect on the stack; allocate once, at the end, exactly what is kept.
+	var found [4]Pair
+	kept := found[:0]
 	for i, ex := range e.extractors {
-		key, value, ok := e.run(i, ex, r)
-		if !ok {
-			continue
-		}
-		if err := ValidateKey(key); err != nil {
-			e.logger.Error("passthrough: extractor returned an invalid key; ignored", slog.Int("extractor", i), slog.String("error", err.Error()))
-			continue
-		}
-		if len(r.Values(key)) > 1 {
-			e.logger.Warn("passthrough: request refused", slog.String("key", key), slog.String("reason", ErrAmbiguousCredentials.Error()))
-			return Decision{rej: rejectAmbiguous}
+		info := e.infos[i]
+		var key, value string
+		if info.Whole {
+			// A whole-header extractor: read the header here, once, which
+			// also shows whether it came on more than one line.
+			var lines int
+			if peeker != nil {
+				value, lines = peeker.Peek(info.Header)
+			} else if vals := r.Values(info.Header); len(vals) > 0 {
+				value, lines = vals[0], len(vals)
+			}
+			if lines == 0 {
+				continue
+			}
+			if lines > 1 {
+				return e.refuse(info.Key, rejectAmbiguous)
+			}
+			key = info.Key
+		} else {
+			var ok bool
+			key, value, ok = e.run(i, ex, r)
+			if !ok {
+				continue
+			}
+			// The key was validated at construction unless the extractor
+			// returns a different one now.
+			if key != info.Key {
+				if err := ValidateKey(key); err != nil {
+					e.logger.Error("passthrough: extractor returned an invalid key; ignored", slog.Int("extractor", i), slog.String("error", err.Error()))
+					continue
+				}
+			}
+			// A credential header on more than one line is ambiguous: look
+			// it up by the one header the extractor reads, or by the key.
+			header := info.Header
+			if header == "" || key != info.Key {
+				header = key
+			}
+			if len(r.Values(header)) > 1 {
+				return e.refuse(key, rejectAmbiguous)
+			}
 		}
 		if err := ValidateValue(value, e.maxValue); err != nil {
-			e.logger.Warn("passthrough: request refused", slog.String("key", key), slog.String("reason", err.Error()))
 			if err == ErrCredentialsTooLarge {
-				return Decision{rej: rejectTooLarge}
+				return e.refuse(key, rejectTooLarge)
 			}
-			return Decision{rej: rejectMalformed}
+			return e.refuse(key, rejectMalformed)
 		}
-		if s == nil {
-			s = newPairSet(len(e.extractors))
-		} else if s.has(key) {
+		if hasKey(kept, key) {
 			e.logger.Error("passthrough: two extractors returned the same key; the first wins", slog.String("key", key))
 			continue
 		}
 		if volatile {
 			value = strings.Clone(value)
 		}
-		s.pairs = append(s.pairs, Pair{Key: key, Value: value})
+		kept = append(kept, Pair{Key: key, Value: value})
 	}
-	if s == nil {
+	if len(kept) == 0 {
 		if e.optional {
 			return Decision{}
 		}
-		e.logger.Debug("passthrough: request refused", slog.String("reason", ErrMissingCredentials.Error()))
-		return Decision{rej: rejectMissing}
+		return e.refuse("", rejectMissing)
 	}
+	s := newPairSet(len(kept))
+	s.pairs = append(s.pairs, kept...)
 	return Decision{md: Metadata{s: s}}
 }
 
-func (s *pairSet) has(key string) bool {
-	for _, p := range s.pairs {
+func hasKey(ps []Pair, key string) bool {
+	for _, p := range ps {
 		if p.Key == key {
 			return true
 		}
 	}
 	return false
+}
+
+// refuse logs a refusal (the key and the reason, never a value) and returns
+// it. Missing credentials are routine and logged at debug level, the rest
+// at warn. The level check comes first so that a quiet logger costs
+// nothing on this path.
+func (e *Engine) refuse(key string, rej *Rejection) Decision {
+	level := slog.LevelWarn
+	if rej == rejectMissing {
+		level = slog.LevelDebug
+	}
+	if e.logger.Enabled(context.Background(), level) {
+		attrs := []slog.Attr{slog.String("reason", rej.err.Error()), slog.Int("status", rej.status)}
+		if key != "" {
+			attrs = append(attrs, slog.String("key", key))
+		}
+		e.logger.LogAttrs(context.Background(), level, "passthrough: request refused", attrs...)
+	}
+	return Decision{rej: rej}
 }
 
 // run calls one extractor, turning a panic into "not found". The panic value

@@ -22,10 +22,10 @@ type Metadata struct {
 	s *pairSet
 }
 
-// pairSet keeps small sets in one allocation.
+// pairSet keeps the common one-credential set in one small allocation.
 type pairSet struct {
 	pairs  []Pair
-	inline [2]Pair
+	inline [1]Pair
 }
 
 func newPairSet(n int) *pairSet {

@@ -26,6 +26,7 @@ type config struct {
 	exact      []string
 	prefixes   []string
 	extractors []extractors.Extractor
+	infos      []extractors.Info
 	logger     *slog.Logger
 	optional   bool
 	skipper    Skipper
@@ -158,12 +159,15 @@ func newConfig(opts []Option) (*config, error) {
 		c.logger = slog.Default()
 	}
 	seen := make(map[string]int, len(c.extractors))
+	c.infos = make([]extractors.Info, len(c.extractors))
 	for i, ex := range c.extractors {
-		key, err := extractors.Check(ex)
+		info, err := extractors.Check(ex)
 		if err != nil {
 			c.errs = append(c.errs, fmt.Errorf("%w (extractor %d)", err, i))
 			continue
 		}
+		c.infos[i] = info
+		key := info.Key
 		if key == "" {
 			continue // found nothing in the synthetic request; checked per request
 		}

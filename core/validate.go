@@ -93,8 +93,28 @@ func ValidateValue(v string, max int) error {
 	if len(v) > max {
 		return ErrCredentialsTooLarge
 	}
+	// Eight bytes at a time: the value is usually a token of tens of bytes.
+	const (
+		ones   = 0x0101010101010101
+		highs  = 0x8080808080808080
+		spaces = 0x2020202020202020
+		dels   = 0x7f7f7f7f7f7f7f7f
+	)
 	blank := true
-	for i := 0; i < len(v); i++ {
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
+			uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
+		if x&highs != 0 || // a byte >= 0x80
+			(x-spaces)&^x&highs != 0 || // a byte < 0x20
+			((x^dels)-ones)&^(x^dels)&highs != 0 { // a byte == 0x7f
+			return ErrMalformedCredentials
+		}
+		if x != spaces {
+			blank = false
+		}
+	}
+	for ; i < len(v); i++ {
 		c := v[i]
 		if c < 0x20 || c > 0x7e {
 			return ErrMalformedCredentials

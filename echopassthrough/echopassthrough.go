@@ -19,10 +19,10 @@ func Middleware(opts ...core.Option) echo.MiddlewareFunc {
 			r := c.Request()
 			d := engine.Decide(httppassthrough.NewRequest(r))
 			if rej := d.Rejection(); rej != nil {
-				if ch := rej.Challenge(); ch != "" {
-					c.Response().Header().Set(echo.HeaderWWWAuthenticate, ch)
-				}
-				return c.Blob(rej.Status(), core.ContentType, rej.Body())
+				// Written directly, as the net/http adapter does: the answer is
+				// complete and nothing after this middleware runs.
+				httppassthrough.WriteRejection(c.Response(), rej)
+				return nil
 			}
 			if _, ok := d.Metadata(); ok {
 				c.SetRequest(r.WithContext(d.Context(r.Context())))

@@ -64,6 +64,9 @@ func Header(name string) Extractor {
 
 func header(canonical, key string) Extractor {
 	return func(r Request) (string, string, bool) {
+		if p, ok := r.(*probe); ok {
+			p.whole = true
+		}
 		v := r.Values(canonical)
 		if len(v) == 0 {
 			return "", "", false
@@ -90,7 +93,8 @@ func Cookies(names ...string) Extractor {
 		want[n] = struct{}{}
 	}
 	return func(r Request) (string, string, bool) {
-		if _, ok := r.(*probe); ok {
+		if p, ok := r.(*probe); ok {
+			p.read("Cookie")
 			return CookieKey, "probe", true
 		}
 		lines := r.Values("Cookie")
@@ -132,25 +136,45 @@ func invalid(err error) Extractor {
 	}
 }
 
+// Info is what [Check] learns about an extractor.
+type Info struct {
+	// Key is the metadata key the extractor forwards under, or "" when it
+	// found nothing in the synthetic request.
+	Key string
+	// Header is the one header the extractor reads, or "" when it reads
+	// none or several. The core uses it to refuse a credential header sent
+	// on more than one line without a second lookup by key.
+	Header string
+	// Whole reports that the extractor is one of this package's
+	// whole-header extractors ([Authorization], [Cookie], [Header]): it
+	// forwards the single value of Header, unchanged, under Key. The core
+	// then reads the header itself instead of calling the extractor.
+	Whole bool
+}
+
 // Check runs e once against a synthetic request in which every header is
-// present, and reports the key it forwards under, or the configuration
-// error the extractor was built with. Middleware constructors call it so
-// that bad configuration fails when the middleware is built, not per
-// request. A nil e is an error. The key is empty when e found nothing in
-// the synthetic request.
-func Check(e Extractor) (key string, err error) {
+// present, and reports what it learned, or the configuration error the
+// extractor was built with. Middleware constructors call it so that bad
+// configuration fails when the middleware is built, not per request. A nil
+// e is an error.
+func Check(e Extractor) (Info, error) {
 	if e == nil {
-		return "", errors.New("passthrough: nil extractor")
+		return Info{}, errors.New("passthrough: nil extractor")
 	}
 	p := &probe{}
 	key, ok := probeRun(e, p)
 	if p.err != nil {
-		return "", p.err
+		return Info{}, p.err
 	}
-	if !ok {
-		return "", nil
+	var info Info
+	if ok {
+		info.Key = key
 	}
-	return key, nil
+	if len(p.headers) == 1 {
+		info.Header = p.headers[0]
+		info.Whole = p.whole && ok
+	}
+	return info, nil
 }
 
 // probeRun calls e on the probe. A custom extractor may panic on the
@@ -168,13 +192,28 @@ func probeRun(e Extractor, p *probe) (key string, ok bool) {
 
 // probe is the synthetic request used by [Check].
 type probe struct {
-	err error
+	err     error
+	headers []string // distinct names read, in the order first read
+	whole   bool     // a whole-header extractor of this package ran
 }
 
 var probeValue = []string{"probe=probe"}
 
-func (p *probe) Values(name string) []string { return probeValue }
-func (p *probe) Path() string                { return "/" }
+// read records a header name a built-in extractor reads.
+func (p *probe) read(name string) {
+	for _, h := range p.headers {
+		if h == name {
+			return
+		}
+	}
+	p.headers = append(p.headers, name)
+}
+
+func (p *probe) Values(name string) []string {
+	p.read(textproto.CanonicalMIMEHeaderKey(name))
+	return probeValue
+}
+func (p *probe) Path() string { return "/" }
 
 // validToken reports whether s is an RFC 9110 token, the grammar of header
 // field and cookie names.
@@ -196,6 +235,17 @@ func isTokenChar(c byte) bool {
 		return true
 	}
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// Peeker is an optional fast path of a [Request]. The core uses it, when
+// present, to read the header of a whole-header extractor (see [Info])
+// without building a slice: adapters over fasthttp save an allocation per
+// request with it.
+type Peeker interface {
+	// Peek returns the first value of the header called name and the number
+	// of lines it came on (0 when absent). name is in canonical form, as
+	// textproto.CanonicalMIMEHeaderKey returns it.
+	Peek(name string) (first string, lines int)
 }
 
 // Volatile is implemented by a [Request] whose values alias buffers that the

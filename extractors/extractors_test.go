@@ -48,25 +48,34 @@ func TestExtractors(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
+	custom := func(r extractors.Request) (string, string, bool) {
+		v := r.Values("x-token")
+		if len(v) == 0 {
+			return "", "", false
+		}
+		return "x-token", v[0], true
+	}
 	for _, tc := range []struct {
 		name    string
 		ex      extractors.Extractor
-		key     string
+		want    extractors.Info
 		wantErr bool
 	}{
-		{"authorization", extractors.Authorization(), "authorization", false},
-		{"cookies", extractors.Cookies("s"), "cookie", false},
-		{"header", extractors.Header("X-Key"), "x-key", false},
-		{"bad header", extractors.Header("X Key"), "", true},
-		{"empty header", extractors.Header(""), "", true},
-		{"no cookies", extractors.Cookies(), "", true},
-		{"bad cookie", extractors.Cookies("a=b"), "", true},
-		{"nil", nil, "", true},
-		{"panics", func(extractors.Request) (string, string, bool) { panic("x") }, "", false},
+		{"authorization", extractors.Authorization(), extractors.Info{Key: "authorization", Header: "Authorization", Whole: true}, false},
+		{"cookie", extractors.Cookie(), extractors.Info{Key: "cookie", Header: "Cookie", Whole: true}, false},
+		{"cookies", extractors.Cookies("s"), extractors.Info{Key: "cookie", Header: "Cookie"}, false},
+		{"header", extractors.Header("x-key"), extractors.Info{Key: "x-key", Header: "X-Key", Whole: true}, false},
+		{"custom", custom, extractors.Info{Key: "x-token", Header: "X-Token"}, false},
+		{"bad header", extractors.Header("X Key"), extractors.Info{}, true},
+		{"empty header", extractors.Header(""), extractors.Info{}, true},
+		{"no cookies", extractors.Cookies(), extractors.Info{}, true},
+		{"bad cookie", extractors.Cookies("a=b"), extractors.Info{}, true},
+		{"nil", nil, extractors.Info{}, true},
+		{"panics", func(extractors.Request) (string, string, bool) { panic("x") }, extractors.Info{}, false},
 	} {
-		key, err := extractors.Check(tc.ex)
-		if key != tc.key || (err != nil) != tc.wantErr {
-			t.Errorf("%s: Check = (%q, %v), want (%q, error %v)", tc.name, key, err, tc.key, tc.wantErr)
+		info, err := extractors.Check(tc.ex)
+		if info != tc.want || (err != nil) != tc.wantErr {
+			t.Errorf("%s: Check = (%+v, %v), want (%+v, error %v)", tc.name, info, err, tc.want, tc.wantErr)
 		}
 	}
 }

@@ -41,7 +41,10 @@ func Middleware(opts ...core.Option) fiber.Handler {
 // every value it keeps.
 type request struct{ c *fiber.Ctx }
 
-var _ extractors.Volatile = request{}
+var (
+	_ extractors.Volatile = request{}
+	_ extractors.Peeker   = request{}
+)
 
 func (q request) Values(name string) []string {
 	raw := q.c.Request().Header.PeekAll(name)
@@ -53,6 +56,16 @@ func (q request) Values(name string) []string {
 		out[i] = unsafe.String(unsafe.SliceData(b), len(b))
 	}
 	return out
+}
+
+// Peek is the allocation-free fast path the core uses for whole-header
+// extractors. The value aliases fasthttp's buffer; the core copies it.
+func (q request) Peek(name string) (string, int) {
+	raw := q.c.Request().Header.PeekAll(name)
+	if len(raw) == 0 {
+		return "", 0
+	}
+	return unsafe.String(unsafe.SliceData(raw[0]), len(raw[0])), len(raw)
 }
 
 // Path is the path Fiber routes on, before its case and trailing-slash

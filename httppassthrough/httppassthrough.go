@@ -2,7 +2,7 @@ package httppassthrough
 
 import (
 	"net/http"
-	"strconv"
+	"net/textproto"
 
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/extractors"
@@ -31,13 +31,24 @@ func Middleware(opts ...core.Option) func(http.Handler) http.Handler {
 	}
 }
 
+// Header values of a refusal, shared by every refused request so that
+// refusing allocates nothing; net/http only reads them. (Content-Length is
+// set by net/http itself for a body this small.)
+var (
+	contentTypeJSON = []string{core.ContentType}
+	bearerChallenge = []string{"Bearer"}
+)
+
 // WriteRejection writes rej as the response. Adapters built on net/http
 // share it.
 func WriteRejection(w http.ResponseWriter, rej *core.Rejection) {
 	h := w.Header()
-	h["Content-Type"] = []string{core.ContentType}
-	h["Content-Length"] = []string{strconv.Itoa(len(rej.Body()))}
-	if c := rej.Challenge(); c != "" {
+	h["Content-Type"] = contentTypeJSON
+	switch c := rej.Challenge(); c {
+	case "":
+	case "Bearer":
+		h["Www-Authenticate"] = bearerChallenge
+	default:
 		h["Www-Authenticate"] = []string{c}
 	}
 	w.WriteHeader(rej.Status())
@@ -47,9 +58,32 @@ func WriteRejection(w http.ResponseWriter, rej *core.Rejection) {
 // request is the [extractors.Request] view of an *http.Request.
 type request struct{ r *http.Request }
 
-var _ extractors.Request = request{}
+var (
+	_ extractors.Request = request{}
+	_ extractors.Peeker  = request{}
+)
 
-func (q request) Values(name string) []string { return q.r.Header.Values(name) }
+// Values looks the name up as given first: the extractors and the core
+// ask for canonical names, which then need no second lookup.
+func (q request) Values(name string) []string {
+	if v, ok := q.r.Header[name]; ok {
+		return v
+	}
+	if c := textproto.CanonicalMIMEHeaderKey(name); c != name {
+		return q.r.Header[c]
+	}
+	return nil
+}
+
+// Peek is the allocation-free fast path the core uses for whole-header
+// extractors; name is canonical.
+func (q request) Peek(name string) (string, int) {
+	v := q.r.Header[name]
+	if len(v) == 0 {
+		return "", 0
+	}
+	return v[0], len(v)
+}
 
 // Path is the escaped path: what ServeMux, chi and gorilla route on before
 // they clean or decode it.

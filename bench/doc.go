@@ -1,0 +1,5 @@
+// Package bench measures what passthrough costs: in-memory benchmarks of
+// every adapter against the bare framework, a hand-written minimal
+// middleware and the framework's own auth middleware, and (in loadrun) an
+// end-to-end load run of the webhook runner. See BENCHMARKS.md.
+package bench

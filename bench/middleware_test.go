@@ -1,0 +1,225 @@
+package bench_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/keyauth"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/valyala/fasthttp"
+
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/echopassthrough"
+	"github.com/passthrough-go/passthrough/fiberpassthrough"
+	"github.com/passthrough-go/passthrough/ginpassthrough"
+	"github.com/passthrough-go/passthrough/httppassthrough"
+)
+
+const (
+	bearer = "Bearer 3f9c2a7e1b4d8c6f0a5e9d2b7c1f4a8e"
+	basic  = "Basic dXNlcjpwYXNzd29yZA==" // user:password
+)
+
+// The cases every framework runs, with the same route and handler.
+type benchCase struct {
+	name string
+	path string
+	auth string
+}
+
+var cases = []benchCase{
+	{"bare", "/work", bearer},
+	{"minimal", "/work", bearer},
+	{"peer", "/work", bearer},
+	{"passthrough", "/work", bearer},
+	{"excluded", "/health", bearer},
+	{"rejected", "/work", ""},
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+var passthroughOpts = []core.Option{core.WithExcludedPaths("/health")}
+
+type minimalKey struct{}
+
+// consume is the handler's work in every case: read the credentials the
+// middleware left in the context, as a control-plane call would.
+func consume(ctx context.Context) bool {
+	if md, ok := core.FromContext(ctx); ok {
+		return md.Len() > 0
+	}
+	_, ok := ctx.Value(minimalKey{}).(string)
+	return ok
+}
+
+// discard is a reused ResponseWriter: the benchmarks measure dispatch, not
+// httptest.ResponseRecorder's allocations.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discard) WriteHeader(int)             {}
+
+func serve(b *testing.B, h http.Handler, c benchCase) {
+	req := httptest.NewRequest(http.MethodGet, c.path, nil)
+	if c.auth != "" {
+		req.Header.Set("Authorization", c.auth)
+	}
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, req)
+	}
+}
+
+func BenchmarkNetHTTP(b *testing.B) {
+	for _, c := range cases {
+		if c.name == "peer" {
+			continue // net/http has no auth middleware of its own
+		}
+		b.Run(c.name, func(b *testing.B) {
+			mux := http.NewServeMux()
+			h := func(w http.ResponseWriter, r *http.Request) {
+				consume(r.Context())
+				w.WriteHeader(http.StatusNoContent)
+			}
+			mux.HandleFunc("GET /work", h)
+			mux.HandleFunc("GET /health", h)
+			var handler http.Handler = mux
+			switch c.name {
+			case "minimal":
+				handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					v := r.Header.Get("Authorization")
+					if v == "" {
+						w.WriteHeader(http.StatusUnauthorized)
+						return
+					}
+					mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), minimalKey{}, v)))
+				})
+			case "passthrough", "excluded", "rejected":
+				handler = httppassthrough.Middleware(passthroughOpts...)(mux)
+			}
+			serve(b, handler, c)
+		})
+	}
+}
+
+func BenchmarkGin(b *testing.B) {
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			r := gin.New()
+			switch c.name {
+			case "minimal":
+				r.Use(func(c *gin.Context) {
+					v := c.GetHeader("Authorization")
+					if v == "" {
+						c.AbortWithStatus(http.StatusUnauthorized)
+						return
+					}
+					c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), minimalKey{}, v))
+					c.Next()
+				})
+			case "peer":
+				// BasicAuth also decodes and compares the credentials and
+				// sets the user in gin's own key store.
+				r.Use(gin.BasicAuth(gin.Accounts{"user": "password"}))
+				c.auth = basic
+			case "passthrough", "excluded", "rejected":
+				r.Use(ginpassthrough.Middleware(passthroughOpts...))
+			}
+			h := func(c *gin.Context) {
+				consume(c.Request.Context())
+				c.Status(http.StatusNoContent)
+			}
+			r.GET("/work", h)
+			r.GET("/health", h)
+			serve(b, r, c)
+		})
+	}
+}
+
+func BenchmarkEcho(b *testing.B) {
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			e := echo.New()
+			switch c.name {
+			case "minimal":
+				e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+					return func(c echo.Context) error {
+						v := c.Request().Header.Get("Authorization")
+						if v == "" {
+							return c.NoContent(http.StatusUnauthorized)
+						}
+						c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), minimalKey{}, v)))
+						return next(c)
+					}
+				})
+			case "peer":
+				// KeyAuth also parses the scheme, calls the validator and, by
+				// default, stores nothing in the request context.
+				e.Use(middleware.KeyAuth(func(key string, c echo.Context) (bool, error) { return key != "", nil }))
+			case "passthrough", "excluded", "rejected":
+				e.Use(echopassthrough.Middleware(passthroughOpts...))
+			}
+			h := func(c echo.Context) error {
+				consume(c.Request().Context())
+				return c.NoContent(http.StatusNoContent)
+			}
+			e.GET("/work", h)
+			e.GET("/health", h)
+			serve(b, e, c)
+		})
+	}
+}
+
+func BenchmarkFiber(b *testing.B) {
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			app := fiber.New(fiber.Config{DisableStartupMessage: true})
+			switch c.name {
+			case "minimal":
+				app.Use(func(c *fiber.Ctx) error {
+					v := c.Get("Authorization")
+					if v == "" {
+						return c.SendStatus(http.StatusUnauthorized)
+					}
+					// A value kept past the handler must be copied out of
+					// fasthttp's buffers, as passthrough does.
+					c.SetUserContext(context.WithValue(c.UserContext(), minimalKey{}, string([]byte(v))))
+					return c.Next()
+				})
+			case "peer":
+				// keyauth also parses the scheme, calls the validator and
+				// stores the key in c.Locals (not copied).
+				app.Use(keyauth.New(keyauth.Config{Validator: func(_ *fiber.Ctx, key string) (bool, error) { return key != "", nil }}))
+			case "passthrough", "excluded", "rejected":
+				app.Use(fiberpassthrough.Middleware(passthroughOpts...))
+			}
+			h := func(c *fiber.Ctx) error {
+				consume(c.UserContext())
+				return c.SendStatus(http.StatusNoContent)
+			}
+			app.Get("/work", h)
+			app.Get("/health", h)
+			handler := app.Handler()
+			var fctx fasthttp.RequestCtx
+			fctx.Request.Header.SetMethod(http.MethodGet)
+			fctx.Request.SetRequestURI(c.path)
+			if c.auth != "" {
+				fctx.Request.Header.Set("Authorization", c.auth)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				fctx.Response.Reset()
+				fctx.ResetUserValues()
+				handler(&fctx)
+			}
+		})
+	}
+}
