@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -80,7 +81,11 @@ func startHTTP(t *testing.T, framework string, conn *grpc.ClientConn) string {
 		app := fiber.New(fiber.Config{DisableStartupMessage: true})
 		app.Use(fiberpassthrough.Middleware())
 		app.Get("/run", func(c *fiber.Ctx) error {
-			if err := work(c.UserContext(), conn, c.Get("X-Caller")); err != nil {
+			// c.Get aliases fasthttp's buffer, which is reused once the
+			// handler returns; gRPC's HPACK encoder keeps header strings in
+			// its dynamic table, so an uncopied value would later match
+			// another request's bytes and be sent as the wrong caller.
+			if err := work(c.UserContext(), conn, strings.Clone(c.Get("X-Caller"))); err != nil {
 				return c.Status(http.StatusBadGateway).SendString(err.Error())
 			}
 			return nil
