@@ -60,7 +60,9 @@ func bodyError(err error) Reply {
 // GinHandler returns the service as a Gin engine.
 func (s *Service) GinHandler() http.Handler {
 	r := gin.New()
-	r.Use(ginpassthrough.Middleware(s.MiddlewareOptions()...))
+	if s.passthrough {
+		r.Use(ginpassthrough.Middleware(s.MiddlewareOptions()...))
+	}
 	reply := func(c *gin.Context, route string, start time.Time, f func() Reply) {
 		rep := s.guard(route, f)
 		if rep.Status == http.StatusUnauthorized {
@@ -98,7 +100,9 @@ func (s *Service) GinHandler() http.Handler {
 func (s *Service) EchoHandler() http.Handler {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.Use(echopassthrough.Middleware(s.MiddlewareOptions()...))
+	if s.passthrough {
+		e.Use(echopassthrough.Middleware(s.MiddlewareOptions()...))
+	}
 	reply := func(c echo.Context, route string, start time.Time, f func() Reply) error {
 		rep := s.guard(route, f)
 		if rep.Status == http.StatusUnauthorized {
@@ -148,7 +152,9 @@ func (s *Service) FiberApp() *fiber.App {
 			return c.Status(code).JSON(detail{http.StatusText(code)})
 		},
 	})
-	app.Use(fiberpassthrough.Middleware(s.MiddlewareOptions()...))
+	if s.passthrough {
+		app.Use(fiberpassthrough.Middleware(s.MiddlewareOptions()...))
+	}
 	reply := func(c *fiber.Ctx, route string, start time.Time, f func() Reply) error {
 		rep := s.guard(route, f)
 		if rep.Status == http.StatusUnauthorized {

@@ -26,9 +26,10 @@ const MaxBodySize = 1 << 20
 // Service answers the webhook's routes. Every control-plane call is made
 // with the request's context, so it carries the caller's credentials.
 type Service struct {
-	cp      *controlplane.Client
-	timeout time.Duration
-	logger  *slog.Logger
+	cp          *controlplane.Client
+	timeout     time.Duration
+	logger      *slog.Logger
+	passthrough bool
 }
 
 // NewService returns a Service calling cp, giving each control-plane call
@@ -37,7 +38,16 @@ func NewService(cp *controlplane.Client, timeout time.Duration, logger *slog.Log
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cp: cp, timeout: timeout, logger: logger}
+	return &Service{cp: cp, timeout: timeout, logger: logger, passthrough: true}
+}
+
+// NewStaticService is the same service without passthrough: no middleware,
+// and cp must carry its own (static, service) credential. It exists for the
+// load comparison in bench/loadrun; it is the design this project replaces.
+func NewStaticService(cp *controlplane.Client, timeout time.Duration, logger *slog.Logger) *Service {
+	s := NewService(cp, timeout, logger)
+	s.passthrough = false
+	return s
 }
 
 // MiddlewareOptions are the passthrough options every framework's router
