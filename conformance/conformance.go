@@ -20,6 +20,9 @@ func Run(t *testing.T, h Harness) {
 	if h.Serve == nil {
 		t.Fatal("conformance: Harness.Serve is nil")
 	}
+	if h.Procedures {
+		h.GRPC = true
+	}
 	s := suite{h: h}
 	t.Run("ForwardsDefaultCredentials", s.forwardsDefaultCredentials)
 	t.Run("HeaderNamesCaseInsensitive", s.headerNamesCaseInsensitive)
@@ -262,7 +265,10 @@ func (s suite) optionalMode(t *testing.T) {
 func (s suite) excludedPathsExact(t *testing.T) {
 	t.Parallel()
 	c, rec := s.serve(t, core.WithExcludedPaths(s.ps("/health", "/docs/openapi.json")...))
-	excluded := []string{"/health", "/docs/openapi.json"}
+	excluded := []string{"/health"}
+	if !s.h.Procedures {
+		excluded = append(excluded, "/docs/openapi.json")
+	}
 	if !s.h.GRPC {
 		excluded = append(excluded, "/health?probe=1")
 	}
@@ -285,6 +291,10 @@ func (s suite) excludedPathsExact(t *testing.T) {
 
 func (s suite) excludedPrefixes(t *testing.T) {
 	t.Parallel()
+	if s.h.Procedures {
+		s.excludedServices(t)
+		return
+	}
 	c, rec := s.serve(t, core.WithExcludedPrefixes(s.ps("/public", "/static/")...))
 	for _, p := range []string{"/public", "/public/", "/public/a", "/public/a/b.css", "/static/app.js", "/static"} {
 		r := s.send(t, c, get(p, "Authorization", token))
@@ -297,6 +307,23 @@ func (s suite) excludedPrefixes(t *testing.T) {
 	} {
 		r := s.send(t, c, get(p))
 		expectRefused(t, "path "+p+" must not be excluded by a prefix", r[0], rec, 0)
+	}
+}
+
+// excludedServices is excludedPrefixes for procedure transports: a prefix
+// is a whole service.
+func (s suite) excludedServices(t *testing.T) {
+	c, rec := s.serve(t, core.WithExcludedPrefixes("/public.v1.Public"))
+	for _, p := range []string{"/public.v1.Public/Get", "/public.v1.Public/List"} {
+		r := send(t, c, get(p, "Authorization", token))
+		expectForwarded(t, "procedure "+p+" of an excluded service", r[0], rec)
+	}
+	for _, p := range []string{
+		"/public.v1.Publicity/Get", "/public.v1.PUBLIC/Get", "/public.v1.Public2/Get",
+		"/public.v1.Public%2FGet", "/other.v1.Service/Get",
+	} {
+		r := send(t, c, get(p))
+		expectRefused(t, "procedure "+p+" must not be excluded by a service prefix", r[0], rec, 0)
 	}
 }
 

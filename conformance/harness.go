@@ -36,6 +36,13 @@ type Harness struct {
 	// sends no query strings, and sends no header values that gRPC metadata
 	// cannot carry (gRPC clients refuse them before sending).
 	GRPC bool
+
+	// Procedures says the transport identifies a handler by a two-segment
+	// procedure name, "/pkg.Service/Method", as Connect does (it implies
+	// GRPC). Excluded paths the suite expects to pass are then of that
+	// shape: single names under the service, and prefixes that are whole
+	// services.
+	Procedures bool
 }
 
 // GRPCService is the service name the suite puts paths under for a

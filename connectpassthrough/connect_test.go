@@ -1,0 +1,260 @@
+package connectpassthrough_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"connectrpc.com/connect"
+	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/passthrough-go/passthrough/connectpassthrough"
+	"github.com/passthrough-go/passthrough/core"
+)
+
+const token = "Bearer user-token-1"
+
+type empty = emptypb.Empty
+
+// recorder is a real Connect server (HTTP/2 over TLS, on loopback) with a
+// unary, a client-, a server- and a bidi-streaming procedure; it records
+// the request headers of every call.
+type recorder struct {
+	mu    sync.Mutex
+	calls []http.Header
+	srv   *httptest.Server
+}
+
+func (r *recorder) record(h http.Header) {
+	r.mu.Lock()
+	r.calls = append(r.calls, h.Clone())
+	r.mu.Unlock()
+}
+
+func (r *recorder) take() []http.Header {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.calls
+	r.calls = nil
+	return c
+}
+
+func startRecorder(t *testing.T, opts ...connect.HandlerOption) *recorder {
+	t.Helper()
+	rec := &recorder{}
+	mux := http.NewServeMux()
+	mux.Handle("/test.v1.Echo/Unary", connect.NewUnaryHandler("/test.v1.Echo/Unary",
+		func(ctx context.Context, req *connect.Request[empty]) (*connect.Response[empty], error) {
+			rec.record(req.Header())
+			return connect.NewResponse(&empty{}), nil
+		}, opts...))
+	mux.Handle("/test.v1.Echo/ClientStream", connect.NewClientStreamHandler("/test.v1.Echo/ClientStream",
+		func(ctx context.Context, s *connect.ClientStream[empty]) (*connect.Response[empty], error) {
+			rec.record(s.RequestHeader())
+			for s.Receive() {
+			}
+			return connect.NewResponse(&empty{}), s.Err()
+		}, opts...))
+	mux.Handle("/test.v1.Echo/ServerStream", connect.NewServerStreamHandler("/test.v1.Echo/ServerStream",
+		func(ctx context.Context, req *connect.Request[empty], s *connect.ServerStream[empty]) error {
+			rec.record(req.Header())
+			for range 3 {
+				if err := s.Send(&empty{}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, opts...))
+	mux.Handle("/test.v1.Echo/Bidi", connect.NewBidiStreamHandler("/test.v1.Echo/Bidi",
+		func(ctx context.Context, s *connect.BidiStream[empty, empty]) error {
+			rec.record(s.RequestHeader())
+			for {
+				if _, err := s.Receive(); err != nil {
+					return nil
+				}
+				if err := s.Send(&empty{}); err != nil {
+					return err
+				}
+			}
+		}, opts...))
+	srv := httptest.NewUnstartedServer(mux)
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	rec.srv = srv
+	return rec
+}
+
+// calls makes one call of each kind; set adds headers the caller sets by
+// hand on the request or stream.
+func calls(base string, hc *http.Client, ic connect.Interceptor) map[string]func(ctx context.Context, set http.Header) error {
+	opt := connect.WithInterceptors(ic)
+	unary := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/Unary", opt)
+	client := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/ClientStream", opt)
+	server := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/ServerStream", opt)
+	bidi := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/Bidi", opt)
+	copyInto := func(dst, src http.Header) {
+		for k, v := range src {
+			dst[k] = append(dst[k], v...)
+		}
+	}
+	return map[string]func(ctx context.Context, set http.Header) error{
+		"unary": func(ctx context.Context, set http.Header) error {
+			req := connect.NewRequest(&empty{})
+			copyInto(req.Header(), set)
+			_, err := unary.CallUnary(ctx, req)
+			return err
+		},
+		"client-stream": func(ctx context.Context, set http.Header) error {
+			s := client.CallClientStream(ctx)
+			copyInto(s.RequestHeader(), set)
+			for range 3 {
+				if err := s.Send(&empty{}); err != nil {
+					break
+				}
+			}
+			_, err := s.CloseAndReceive()
+			return err
+		},
+		"server-stream": func(ctx context.Context, set http.Header) error {
+			req := connect.NewRequest(&empty{})
+			copyInto(req.Header(), set)
+			s, err := server.CallServerStream(ctx, req)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			for s.Receive() {
+			}
+			return s.Err()
+		},
+		"bidi": func(ctx context.Context, set http.Header) error {
+			s := bidi.CallBidiStream(ctx)
+			copyInto(s.RequestHeader(), set)
+			if err := s.Send(&empty{}); err != nil {
+				_, rerr := s.Receive()
+				return errors.Join(err, rerr)
+			}
+			if _, err := s.Receive(); err != nil {
+				return err
+			}
+			if err := s.CloseRequest(); err != nil {
+				return err
+			}
+			return s.CloseResponse()
+		},
+	}
+}
+
+func interceptor(t *testing.T, base string, opts ...connectpassthrough.ClientOption) connect.Interceptor {
+	t.Helper()
+	ic, err := connectpassthrough.NewClientInterceptor(base, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ic
+}
+
+func TestClientForwardsOnEveryCallKind(t *testing.T) {
+	t.Parallel()
+	rec := startRecorder(t)
+	for kind, call := range calls(rec.srv.URL, rec.srv.Client(), interceptor(t, rec.srv.URL)) {
+		ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: token}, core.Pair{Key: "x-api-key", Value: "k1"})
+		// The caller also set the same key, and another header, by hand.
+		set := http.Header{"Authorization": {"Bearer stale"}, "X-Trace": {"t1"}}
+		if err := call(ctx, set); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		got := rec.take()
+		if len(got) != 1 {
+			t.Fatalf("%s: server saw %d calls, want 1", kind, len(got))
+		}
+		h := got[0]
+		if v := h.Values("Authorization"); len(v) != 1 || v[0] != token {
+			t.Errorf("%s: authorization %q, want exactly [%q]", kind, v, token)
+		}
+		if v := h.Values("X-Api-Key"); len(v) != 1 || v[0] != "k1" {
+			t.Errorf("%s: x-api-key %q", kind, v)
+		}
+		if v := h.Values("X-Trace"); len(v) != 1 || v[0] != "t1" {
+			t.Errorf("%s: the caller's other header was lost: %q", kind, v)
+		}
+	}
+}
+
+func TestClientWithoutCredentialsSendsNothing(t *testing.T) {
+	t.Parallel()
+	rec := startRecorder(t)
+	for kind, call := range calls(rec.srv.URL, rec.srv.Client(), interceptor(t, rec.srv.URL)) {
+		err := call(t.Context(), nil)
+		if connect.CodeOf(err) != connect.CodeUnauthenticated || !strings.Contains(err.Error(), "no caller credentials") {
+			t.Errorf("%s: got %v, want Unauthenticated saying what is missing", kind, err)
+		}
+		ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: "Bearer secret\r\nx"})
+		err = call(ctx, nil)
+		if connect.CodeOf(err) != connect.CodeInvalidArgument || strings.Contains(err.Error(), "secret") {
+			t.Errorf("%s: invalid value: got %v, want InvalidArgument without the value", kind, err)
+		}
+	}
+	if n := len(rec.take()); n != 0 {
+		t.Fatalf("server received %d calls that should not have been sent", n)
+	}
+	anon := calls(rec.srv.URL, rec.srv.Client(), interceptor(t, rec.srv.URL, connectpassthrough.WithAllowAnonymous()))
+	if err := anon["unary"](t.Context(), nil); err != nil {
+		t.Fatalf("anonymous call: %v", err)
+	}
+	if got := rec.take(); len(got) != 1 || got[0].Get("Authorization") != "" {
+		t.Fatalf("anonymous call: got %v", got)
+	}
+}
+
+func TestClientRefusesPlaintextBaseURL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		url  string
+		opts []connectpassthrough.ClientOption
+		ok   bool
+	}{
+		{"https://cp.example.com", nil, true},
+		{"http://127.0.0.1:8089", nil, false},
+		{"http://127.0.0.1:8089", []connectpassthrough.ClientOption{connectpassthrough.WithInsecure()}, true},
+		{"ftp://cp.example.com", nil, false},
+		{"cp.example.com:443", nil, false},
+		{"https://user:pw@cp.example.com", nil, false},
+	} {
+		_, err := connectpassthrough.NewClientInterceptor(tc.url, tc.opts...)
+		if (err == nil) != tc.ok {
+			t.Errorf("NewClientInterceptor(%q): %v, want ok=%v", tc.url, err, tc.ok)
+		}
+		if err != nil && (!strings.HasPrefix(err.Error(), "passthrough: ") || strings.Contains(err.Error(), "pw")) {
+			t.Errorf("NewClientInterceptor(%q): error %q", tc.url, err)
+		}
+	}
+}
+
+// Rejections reach the caller as they are, once: connect clients never
+// retry.
+func TestRejectionsAreNotRetried(t *testing.T) {
+	t.Parallel()
+	var attempts atomic.Int64
+	deny := connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
+		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+			attempts.Add(1)
+			return nil, connect.NewError(connect.CodePermissionDenied, errors.New("no"))
+		}
+	})
+	rec := startRecorder(t, connect.WithInterceptors(deny))
+	ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: token})
+	err := calls(rec.srv.URL, rec.srv.Client(), interceptor(t, rec.srv.URL))["unary"](ctx, nil)
+	if connect.CodeOf(err) != connect.CodePermissionDenied {
+		t.Fatalf("got %v, want PermissionDenied", err)
+	}
+	if n := attempts.Load(); n != 1 {
+		t.Fatalf("server saw %d attempts, want 1", n)
+	}
+}
