@@ -1,0 +1,159 @@
+package httppassthrough_test
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/httppassthrough"
+)
+
+// seenHeaders is a downstream that records each request's credential
+// headers.
+type seenHeaders struct {
+	mu  sync.Mutex
+	got []http.Header
+}
+
+func (s *seenHeaders) handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.got = append(s.got, r.Header.Clone())
+		s.mu.Unlock()
+		if next != nil {
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+func (s *seenHeaders) take() []http.Header {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.got
+	s.got = nil
+	return g
+}
+
+const tok = "Bearer caller-token"
+
+func TestTransport(t *testing.T) {
+	t.Parallel()
+	var down seenHeaders
+	srv := httptest.NewTLSServer(down.handler(nil))
+	defer srv.Close()
+	tr, err := httppassthrough.NewTransport(srv.Client().Transport, []string{srv.Listener.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: tr}
+	ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: tok}, core.Pair{Key: "x-api-key", Value: "k"})
+
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/x", strings.NewReader("body"))
+	req.Header.Set("Authorization", "Bearer stale")
+	req.Header.Set("X-Trace", "t1")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if req.Header.Get("Authorization") != "Bearer stale" || req.Header.Get("X-Api-Key") != "" {
+		t.Error("the caller's request was modified instead of cloned")
+	}
+	h := down.take()[0]
+	if v := h.Values("Authorization"); len(v) != 1 || v[0] != tok {
+		t.Errorf("authorization %q, want exactly [%q]", v, tok)
+	}
+	if h.Get("X-Api-Key") != "k" || h.Get("X-Trace") != "t1" {
+		t.Errorf("headers %v", h)
+	}
+
+	// No credentials in the context: fails before anything is sent.
+	req, _ = http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/x", nil)
+	if _, err := client.Do(req); !errors.Is(err, core.ErrMissingCredentials) {
+		t.Fatalf("no credentials: %v, want ErrMissingCredentials", err)
+	}
+	bad := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: "Bearer secret\n"})
+	req, _ = http.NewRequestWithContext(bad, http.MethodGet, srv.URL+"/x", nil)
+	if _, err := client.Do(req); err == nil || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("invalid credentials: %v", err)
+	}
+	if n := len(down.take()); n != 0 {
+		t.Fatalf("%d requests were sent that should not have been", n)
+	}
+}
+
+func TestTransportOnlyToConfiguredHostsAndNeverOverPlaintext(t *testing.T) {
+	t.Parallel()
+	var other, allowed seenHeaders
+	otherSrv := httptest.NewServer(other.handler(nil))
+	defer otherSrv.Close()
+	// The allowed host redirects to another host (localhost vs 127.0.0.1).
+	otherURL := strings.Replace(otherSrv.URL, "127.0.0.1", "localhost", 1)
+	allowedSrv := httptest.NewServer(allowed.handler(http.RedirectHandler(otherURL+"/landing", http.StatusFound)))
+	defer allowedSrv.Close()
+
+	ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: tok}, core.Pair{Key: "cookie", Value: "s=1"})
+	get := func(tr http.RoundTripper, url string) error {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		resp, err := (&http.Client{Transport: tr}).Do(req)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		return err
+	}
+
+	plain, err := httppassthrough.NewTransport(nil, []string{allowedSrv.Listener.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := get(plain, allowedSrv.URL); err == nil || !strings.Contains(err.Error(), "http://") {
+		t.Fatalf("plaintext without WithInsecure: %v, want a refusal", err)
+	}
+	if n := len(allowed.take()) + len(other.take()); n != 0 {
+		t.Fatalf("%d requests sent over plaintext without WithInsecure", n)
+	}
+
+	insecure, err := httppassthrough.NewTransport(nil, []string{allowedSrv.Listener.Addr().String()}, httppassthrough.WithInsecure())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := get(insecure, allowedSrv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if h := allowed.take(); len(h) != 1 || h[0].Get("Authorization") != tok {
+		t.Fatalf("allowed host: %v", h)
+	}
+	h := other.take()
+	if len(h) != 1 {
+		t.Fatalf("the redirect target saw %d requests, want 1", len(h))
+	}
+	if h[0].Get("Authorization") != "" || h[0].Get("Cookie") != "" {
+		t.Fatalf("credentials followed the redirect to another host: %v", h[0])
+	}
+	// A request straight to another host carries nothing either, and
+	// needs no credentials.
+	if err := get(insecure, otherURL); err != nil {
+		t.Fatal(err)
+	}
+	if h := other.take(); len(h) != 1 || h[0].Get("Authorization") != "" {
+		t.Fatalf("another host got credentials: %v", h)
+	}
+}
+
+func TestNewTransportValidates(t *testing.T) {
+	t.Parallel()
+	for _, hosts := range [][]string{nil, {""}, {"https://x"}, {"a b"}} {
+		if _, err := httppassthrough.NewTransport(nil, hosts); err == nil || !strings.HasPrefix(err.Error(), "passthrough: ") {
+			t.Errorf("NewTransport(%q): %v, want a passthrough: error", hosts, err)
+		}
+	}
+	if _, err := httppassthrough.NewTransport(nil, []string{"x"}, httppassthrough.WithMaxValueSize(0)); err == nil {
+		t.Error("WithMaxValueSize(0) accepted")
+	}
+}
