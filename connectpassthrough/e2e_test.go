@@ -1,0 +1,179 @@
+package connectpassthrough_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"connectrpc.com/connect"
+	"github.com/gin-gonic/gin"
+	"github.com/gofiber/fiber/v2"
+	"github.com/labstack/echo/v4"
+
+	"github.com/passthrough-go/passthrough/echopassthrough"
+	"github.com/passthrough-go/passthrough/fiberpassthrough"
+	"github.com/passthrough-go/passthrough/ginpassthrough"
+	"github.com/passthrough-go/passthrough/httppassthrough"
+)
+
+// downstreams are what every handler calls with the request's context: a
+// Connect service and a plain HTTP API, each recording what it received.
+type downstreams struct {
+	connect *recorder
+	rest    *httptest.Server
+	restMu  sync.Mutex
+	restGot []http.Header
+
+	unary *connect.Client[empty, empty]
+	http  *http.Client
+}
+
+func startDownstreams(t *testing.T) *downstreams {
+	t.Helper()
+	d := &downstreams{connect: startRecorder(t)}
+	d.rest = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.restMu.Lock()
+		d.restGot = append(d.restGot, r.Header.Clone())
+		d.restMu.Unlock()
+	}))
+	t.Cleanup(d.rest.Close)
+	d.unary = connect.NewClient[empty, empty](d.connect.srv.Client(), d.connect.srv.URL+"/test.v1.Echo/Unary",
+		connect.WithInterceptors(interceptor(t, d.connect.srv.URL)))
+	tr, err := httppassthrough.NewTransport(d.rest.Client().Transport, []string{d.rest.Listener.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.http = &http.Client{Transport: tr}
+	return d
+}
+
+// work calls both downstreams, tagging each call with the caller id the
+// handler read (copied: it may alias a framework buffer).
+func (d *downstreams) work(ctx context.Context, caller string) error {
+	req := connect.NewRequest(&empty{})
+	req.Header().Set("X-Caller", caller)
+	if _, err := d.unary.CallUnary(ctx, req); err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	hr, _ := http.NewRequestWithContext(ctx, http.MethodGet, d.rest.URL+"/api", nil)
+	hr.Header.Set("X-Caller", caller)
+	resp, err := d.http.Do(hr)
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	resp.Body.Close()
+	return nil
+}
+
+func startFramework(t *testing.T, fw string, d *downstreams) string {
+	t.Helper()
+	switch fw {
+	case "net/http":
+		srv := httptest.NewServer(httppassthrough.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := d.work(r.Context(), r.Header.Get("X-Caller")); err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+			}
+		})))
+		t.Cleanup(srv.Close)
+		return srv.URL
+	case "gin":
+		gin.SetMode(gin.ReleaseMode)
+		r := gin.New()
+		r.Use(ginpassthrough.Middleware())
+		r.GET("/run", func(c *gin.Context) {
+			if err := d.work(c.Request.Context(), c.GetHeader("X-Caller")); err != nil {
+				c.String(http.StatusBadGateway, err.Error())
+			}
+		})
+		srv := httptest.NewServer(r)
+		t.Cleanup(srv.Close)
+		return srv.URL
+	case "echo":
+		e := echo.New()
+		e.Use(echopassthrough.Middleware())
+		e.GET("/run", func(c echo.Context) error {
+			if err := d.work(c.Request().Context(), c.Request().Header.Get("X-Caller")); err != nil {
+				return c.String(http.StatusBadGateway, err.Error())
+			}
+			return c.NoContent(http.StatusOK)
+		})
+		srv := httptest.NewServer(e)
+		t.Cleanup(srv.Close)
+		return srv.URL
+	case "fiber":
+		app := fiber.New(fiber.Config{DisableStartupMessage: true})
+		app.Use(fiberpassthrough.Middleware())
+		app.Get("/run", func(c *fiber.Ctx) error {
+			if err := d.work(c.UserContext(), strings.Clone(c.Get("X-Caller"))); err != nil {
+				return c.Status(http.StatusBadGateway).SendString(err.Error())
+			}
+			return nil
+		})
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() { _ = app.Listener(ln); close(done) }()
+		t.Cleanup(func() { _ = app.Shutdown(); _ = ln.Close(); <-done })
+		return "http://" + ln.Addr().String()
+	}
+	t.Fatalf("unknown framework %q", fw)
+	return ""
+}
+
+// Each HTTP adapter's request reaches a Connect and a plain-HTTP downstream
+// with exactly its caller's credentials, under concurrency.
+func TestHTTPAdaptersToConnectAndHTTP(t *testing.T) {
+	t.Parallel()
+	for _, fw := range []string{"net/http", "gin", "echo", "fiber"} {
+		t.Run(fw, func(t *testing.T) {
+			t.Parallel()
+			d := startDownstreams(t)
+			base := startFramework(t, fw, d)
+			const callers, perCaller = 6, 10
+			var wg sync.WaitGroup
+			for i := range callers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range perCaller {
+						req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"/run", nil)
+						req.Header.Set("Authorization", fmt.Sprintf("Bearer token-of-caller-%d", i))
+						req.Header.Set("X-Caller", fmt.Sprint(i))
+						resp, err := http.DefaultClient.Do(req)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						body, _ := io.ReadAll(resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode != http.StatusOK {
+							t.Errorf("caller %d: %d %s", i, resp.StatusCode, body)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			d.restMu.Lock()
+			rest := d.restGot
+			d.restMu.Unlock()
+			all := append(d.connect.take(), rest...)
+			if len(all) != 2*callers*perCaller {
+				t.Fatalf("downstreams saw %d calls, want %d", len(all), 2*callers*perCaller)
+			}
+			for _, h := range all {
+				if v := h.Values("Authorization"); len(v) != 1 || v[0] != "Bearer token-of-caller-"+h.Get("X-Caller") {
+					t.Fatalf("caller %q arrived with authorization %q", h.Get("X-Caller"), v)
+				}
+			}
+		})
+	}
+}
