@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	go run ./cmd/controlplane [-listen 127.0.0.1:8089] [-config users.json]
+//	go run ./cmd/controlplane [-listen 127.0.0.1:8089] [-connect-listen 127.0.0.1:8090] [-config users.json]
 //
 // Without -config it creates two demo users and prints their keys once.
 // It serves plaintext gRPC and is meant for loopback development only.
@@ -26,15 +26,16 @@ import (
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:8089", "address to serve gRPC on")
+	connectListen := flag.String("connect-listen", "127.0.0.1:8090", "address to serve Connect (and gRPC, gRPC-Web over HTTP) on; empty to disable")
 	config := flag.String("config", "", "identities file (JSON; see controlplane/devserver); default: two demo users")
 	flag.Parse()
-	if err := run(*listen, *config); err != nil {
+	if err := run(*listen, *connectListen, *config); err != nil {
 		fmt.Fprintln(os.Stderr, "controlplane:", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen, config string) error {
+func run(listen, connectListen, config string) error {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	var cfg devserver.Config
 	var err error
@@ -60,7 +61,15 @@ func run(listen, config string) error {
 			fmt.Printf("export %s_KEY=%s\n", strings.ToUpper(u.Subject), u.APIKey)
 		}
 	}
-	logger.Info("development control plane listening", slog.String("addr", ln.Addr().String()))
+	logger.Info("development control plane listening", slog.String("grpc", ln.Addr().String()))
+	if connectListen != "" {
+		cln, err := net.Listen("tcp", connectListen)
+		if err != nil {
+			return err
+		}
+		logger.Info("development control plane listening", slog.String("connect", "http://"+cln.Addr().String()))
+		go func() { _ = srv.ServeConnect(cln) }()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {

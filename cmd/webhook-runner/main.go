@@ -8,7 +8,7 @@
 //
 // Usage:
 //
-//	go run ./cmd/webhook-runner [-framework gin|echo|fiber] [-listen 127.0.0.1:8080]
+//	go run ./cmd/webhook-runner [-framework gin|echo|fiber] [-listen 127.0.0.1:8080] [-protocol grpc|connect]
 //
 // Environment:
 //
@@ -45,6 +45,7 @@ func main() {
 func run() error {
 	framework := flag.String("framework", "gin", "web framework: gin, echo or fiber")
 	listen := flag.String("listen", "127.0.0.1:8080", "address to serve HTTP on")
+	protocol := flag.String("protocol", "grpc", "how to call the control plane: grpc, or connect (FLYTE_ENDPOINT is then a base URL)")
 	timeout := flag.Duration("timeout", 10*time.Second, "timeout of each control-plane call")
 	shutdown := flag.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	devConfig := flag.String("dev-config", "", "identities file for the embedded control plane (JSON; see controlplane/devserver); default: two demo users")
@@ -85,6 +86,7 @@ func run() error {
 		Listener:        ln,
 		Endpoint:        os.Getenv("FLYTE_ENDPOINT"),
 		Insecure:        insecure,
+		Protocol:        *protocol,
 		Project:         envOr("FLYTE_INTERNAL_EXECUTION_PROJECT", devserver.DemoProject),
 		Domain:          envOr("FLYTE_INTERNAL_EXECUTION_DOMAIN", devserver.DemoDomain),
 		Org:             os.Getenv("FLYTE_ORG"),

@@ -28,12 +28,12 @@ func TestMain(m *testing.M) {
 // keys once, serves the caller as the caller, and exits cleanly on SIGTERM.
 func TestCommandWithEmbeddedControlPlane(t *testing.T) {
 	t.Parallel()
-	for _, fw := range []string{"gin", "echo", "fiber"} {
-		t.Run(fw, func(t *testing.T) {
+	for _, args := range []string{"-framework gin", "-framework echo", "-framework fiber", "-framework gin -protocol connect"} {
+		t.Run(args, func(t *testing.T) {
 			t.Parallel()
 			cmd := exec.Command(os.Args[0])
 			cmd.Env = append(os.Environ(), "WEBHOOK_RUNNER_AS_MAIN=1",
-				"WEBHOOK_RUNNER_ARGS=-listen 127.0.0.1:0 -framework "+fw, "FLYTE_ENDPOINT=")
+				"WEBHOOK_RUNNER_ARGS=-listen 127.0.0.1:0 "+args, "FLYTE_ENDPOINT=")
 			stdout, err := cmd.StdoutPipe()
 			if err != nil {
 				t.Fatal(err)

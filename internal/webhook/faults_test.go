@@ -71,11 +71,13 @@ func rawRequest(t *testing.T, base, head string) int {
 // control plane.
 func TestNoControlPlaneCallWithoutValidCredentials(t *testing.T) {
 	t.Parallel()
-	for _, fw := range webhook.Frameworks {
-		t.Run(fw, func(t *testing.T) {
+	for _, tc := range []struct{ proto, fw string }{
+		{"grpc", "gin"}, {"grpc", "echo"}, {"grpc", "fiber"}, {"connect", "gin"}, {"connect", "echo"}, {"connect", "fiber"},
+	} {
+		t.Run(tc.proto+"/"+tc.fw, func(t *testing.T) {
 			t.Parallel()
-			cp, endpoint := startControlPlane(t, &syncBuffer{})
-			base := startWebhook(t, webhook.Options{Framework: fw, Endpoint: endpoint})
+			cp, endpoints := startControlPlaneBoth(t, &syncBuffer{})
+			base := startWebhook(t, webhook.Options{Framework: tc.fw, Endpoint: endpoints[tc.proto], Protocol: tc.proto})
 			for _, head := range []string{
 				"GET /me HTTP/1.1\r\nHost: x\r\n\r\n",
 				"GET /me HTTP/1.1\r\nHost: x\r\nAuthorization: \r\n\r\n",

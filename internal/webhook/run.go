@@ -27,6 +27,9 @@ type Options struct {
 	// plaintext; anything else uses TLS unless Insecure is set.
 	Endpoint string
 	Insecure bool
+	// Protocol is how to reach the control plane: "grpc" (the default) or
+	// "connect" (then Endpoint is a base URL such as http://127.0.0.1:8090).
+	Protocol string
 	// Project, Domain and Org are the defaults for calls that name none.
 	Project, Domain, Org string
 	// Timeout bounds each control-plane call.
@@ -52,6 +55,13 @@ func Run(ctx context.Context, o Options) error {
 	if o.Listener == nil {
 		return errors.New("no listener")
 	}
+	switch o.Protocol {
+	case "":
+		o.Protocol = "grpc"
+	case "grpc", "connect":
+	default:
+		return fmt.Errorf("unknown protocol %q (want grpc or connect)", o.Protocol)
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -67,16 +77,25 @@ func Run(ctx context.Context, o Options) error {
 
 	endpoint, insecure := o.Endpoint, o.Insecure
 	if endpoint == "" {
-		stop, addr, err := startDevServer(o)
+		stop, grpcAddr, connectURL, err := startDevServer(o)
 		if err != nil {
 			return err
 		}
 		defer stop()
-		endpoint, insecure = addr, true
+		endpoint, insecure = grpcAddr, true
+		if o.Protocol == "connect" {
+			endpoint = connectURL
+		}
 	} else if strings.HasPrefix(strings.ToLower(endpoint), "http://") {
 		insecure = true
 	}
-	cp, err := controlplane.Init(endpoint, o.Project, o.Domain, o.Org, insecure)
+	var cp *controlplane.Client
+	var err error
+	if o.Protocol == "connect" {
+		cp, err = controlplane.InitConnect(endpoint, o.Project, o.Domain, o.Org, insecure, &http.Client{Timeout: o.Timeout})
+	} else {
+		cp, err = controlplane.Init(endpoint, o.Project, o.Domain, o.Org, insecure)
+	}
 	if err != nil {
 		return err
 	}
@@ -84,7 +103,7 @@ func Run(ctx context.Context, o Options) error {
 
 	svc := NewService(cp, o.Timeout, o.Logger)
 	o.Logger.Info("webhook runner listening", slog.String("addr", o.Listener.Addr().String()),
-		slog.String("framework", o.Framework), slog.String("control_plane", endpoint))
+		slog.String("framework", o.Framework), slog.String("control_plane", endpoint), slog.String("protocol", o.Protocol))
 	if o.Framework == "fiber" {
 		return serveFiber(ctx, svc, o)
 	}
@@ -140,31 +159,39 @@ func serveFiber(ctx context.Context, svc *Service, o Options) error {
 	return nil
 }
 
-// startDevServer starts the development control plane on loopback.
-func startDevServer(o Options) (stop func(), addr string, err error) {
+// startDevServer starts the development control plane on loopback, with a
+// gRPC and a Connect endpoint served by the same handlers.
+func startDevServer(o Options) (stop func(), grpcAddr, connectURL string, err error) {
 	var cfg devserver.Config
 	if o.DevConfig != nil {
 		cfg = *o.DevConfig
 	} else {
 		if cfg, err = devserver.DemoConfig(); err != nil {
-			return nil, "", err
+			return nil, "", "", err
 		}
 	}
 	srv, err := devserver.New(cfg, o.Logger)
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	gln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
-	go func() { _ = srv.Serve(ln) }()
-	addr = ln.Addr().String()
-	o.Logger.Info("no FLYTE_ENDPOINT: started the embedded development control plane", slog.String("addr", addr))
+	cln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		gln.Close()
+		return nil, "", "", err
+	}
+	go func() { _ = srv.Serve(gln) }()
+	go func() { _ = srv.ServeConnect(cln) }()
+	grpcAddr, connectURL = gln.Addr().String(), "http://"+cln.Addr().String()
+	o.Logger.Info("no FLYTE_ENDPOINT: started the embedded development control plane",
+		slog.String("grpc", grpcAddr), slog.String("connect", connectURL))
 	if o.DevConfig == nil {
 		PrintDemoKeys(o.Out, cfg, "http://"+o.Listener.Addr().String())
 	}
-	return srv.Stop, addr, nil
+	return srv.Stop, grpcAddr, connectURL, nil
 }
 
 // PrintDemoKeys writes the demo users' keys once, for a person starting the

@@ -86,7 +86,7 @@ func (s *Service) Health() Reply {
 func (s *Service) Me(ctx context.Context) Reply {
 	ctx, cancel := s.call(ctx)
 	defer cancel()
-	me, err := s.cp.Identity.WhoAmI(ctx, &cpv1.WhoAmIRequest{})
+	me, err := s.cp.WhoAmI(ctx, &cpv1.WhoAmIRequest{})
 	if err != nil {
 		return s.controlPlaneError("whoami", err, "Not found")
 	}
@@ -118,7 +118,7 @@ func (s *Service) RunTask(ctx context.Context, project, domain, name, version st
 	ctx, cancel := s.call(ctx)
 	defer cancel()
 	id := s.cp.TaskID(project, domain, name, version)
-	task, err := s.cp.Tasks.GetTask(ctx, &cpv1.GetTaskRequest{Id: id})
+	task, err := s.cp.GetTask(ctx, &cpv1.GetTaskRequest{Id: id})
 	if err != nil {
 		return s.controlPlaneError("get task", err, "Task not found")
 	}
@@ -128,7 +128,7 @@ func (s *Service) RunTask(ctx context.Context, project, domain, name, version st
 	}
 	// Run exactly the version that was validated.
 	id.Version = task.GetTask().GetId().GetVersion()
-	created, err := s.cp.Runs.CreateRun(ctx, &cpv1.CreateRunRequest{Task: id, Inputs: inputs})
+	created, err := s.cp.CreateRun(ctx, &cpv1.CreateRunRequest{Task: id, Inputs: inputs})
 	if err != nil {
 		return s.controlPlaneError("create run", err, "Task not found")
 	}
@@ -159,7 +159,7 @@ type RunDoc struct {
 func (s *Service) GetRun(ctx context.Context, project, domain, name string) Reply {
 	ctx, cancel := s.call(ctx)
 	defer cancel()
-	resp, err := s.cp.Runs.GetRun(ctx, &cpv1.GetRunRequest{Org: s.cp.Org, Project: project, Domain: domain, Name: name})
+	resp, err := s.cp.GetRun(ctx, &cpv1.GetRunRequest{Org: s.cp.Org, Project: project, Domain: domain, Name: name})
 	if err != nil {
 		return s.controlPlaneError("get run", err, "Run not found")
 	}

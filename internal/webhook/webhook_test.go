@@ -48,8 +48,19 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startControlPlane runs the development control plane on loopback.
+// protocols are the ways the webhook reaches the control plane.
+var protocols = []string{"grpc", "connect"}
+
+// startControlPlane runs the development control plane on loopback and
+// returns its gRPC endpoint.
 func startControlPlane(t *testing.T, logs io.Writer) (*devserver.Server, string) {
+	srv, eps := startControlPlaneBoth(t, logs)
+	return srv, eps["grpc"]
+}
+
+// startControlPlaneBoth runs the development control plane with its gRPC
+// and its Connect endpoint, served by the same handlers.
+func startControlPlaneBoth(t *testing.T, logs io.Writer) (*devserver.Server, map[string]string) {
 	t.Helper()
 	srv, err := devserver.New(devConfig(), slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
@@ -60,9 +71,14 @@ func startControlPlane(t *testing.T, logs io.Writer) (*devserver.Server, string)
 	if err != nil {
 		t.Fatal(err)
 	}
+	cln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	go func() { _ = srv.Serve(ln) }()
+	go func() { _ = srv.ServeConnect(cln) }()
 	t.Cleanup(srv.Stop)
-	return srv, "http://" + ln.Addr().String()
+	return srv, map[string]string{"grpc": "http://" + ln.Addr().String(), "connect": "http://" + cln.Addr().String()}
 }
 
 // startWebhook runs the real service in-process and returns its base URL.
@@ -131,69 +147,76 @@ func expect(t *testing.T, what string, r result, status int, field, value string
 
 func bearer(key string) []string { return []string{"Authorization", "Bearer " + key} }
 
-// TestREADMEStory walks the README's curl walkthrough on every framework.
+// TestREADMEStory walks the README's curl walkthrough on every framework,
+// with the control plane reached over gRPC and over Connect.
 func TestREADMEStory(t *testing.T) {
 	t.Parallel()
-	for _, fw := range webhook.Frameworks {
-		t.Run(fw, func(t *testing.T) {
-			t.Parallel()
-			var logs syncBuffer
-			_, endpoint := startControlPlane(t, &logs)
-			base := startWebhook(t, webhook.Options{Framework: fw, Endpoint: endpoint,
-				Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	for _, proto := range protocols {
+		for _, fw := range webhook.Frameworks {
+			t.Run(proto+"/"+fw, func(t *testing.T) {
+				t.Parallel()
+				readmeStory(t, proto, fw)
+			})
+		}
+	}
+}
 
-			expect(t, "health", do(t, "GET", base+"/health", ""), 200, "status", "ok")
-			expect(t, "me as alice", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 200, "subject", "alice")
-			expect(t, "me as bob with X-API-Key", do(t, "GET", base+"/me", "", "X-API-Key", bobKey), 200, "name", "Bob Viewer")
+func readmeStory(t *testing.T, proto, fw string) {
+	var logs syncBuffer
+	_, endpoints := startControlPlaneBoth(t, &logs)
+	base := startWebhook(t, webhook.Options{Framework: fw, Endpoint: endpoints[proto], Protocol: proto,
+		Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 
-			run := do(t, "POST", base+"/run-task/demo/development/add", `{"a": 2, "b": 40}`, bearer(aliceKey)...)
-			expect(t, "alice runs add", run, 200, "triggered_by", "alice")
-			url, _ := run.body["url"].(string)
-			if !strings.HasPrefix(url, "/runs/demo/development/") {
-				t.Fatalf("run url %q", url)
-			}
-			final := waitForRun(t, base+url, bobKey)
-			if final.body["phase"] != "SUCCEEDED" || fmt.Sprint(final.body["outputs"]) != "map[sum:42]" {
-				t.Fatalf("run did not succeed with sum 42: %s", final.raw)
-			}
-			if final.body["triggered_by"] != "alice" {
-				t.Fatalf("run records %v as its trigger, want alice", final.body["triggered_by"])
-			}
+	expect(t, "health", do(t, "GET", base+"/health", ""), 200, "status", "ok")
+	expect(t, "me as alice", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 200, "subject", "alice")
+	expect(t, "me as bob with X-API-Key", do(t, "GET", base+"/me", "", "X-API-Key", bobKey), 200, "name", "Bob Viewer")
 
-			expect(t, "a pinned version", do(t, "POST", base+"/run-task/demo/development/hello?version=v1", `{"name":"Go"}`, bearer(aliceKey)...), 200, "phase", "QUEUED")
-			def := do(t, "POST", base+"/run/hello", `{"name":"Go"}`, bearer(aliceKey)...)
-			expect(t, "default project and domain", def, 200, "phase", "QUEUED")
-			if u, _ := def.body["url"].(string); !strings.HasPrefix(u, "/runs/demo/development/") {
-				t.Fatalf("default project and domain: url %q", u)
-			}
-			expect(t, "bob may not run", do(t, "POST", base+"/run-task/demo/development/add", `{"a":1,"b":2}`, bearer(bobKey)...), 403, "detail", "Permission denied")
-			expect(t, "unknown task", do(t, "POST", base+"/run-task/demo/development/nope", `{}`, bearer(aliceKey)...), 404, "detail", "Task not found")
-			expect(t, "unknown version", do(t, "POST", base+"/run-task/demo/development/add?version=v9", `{"a":1,"b":2}`, bearer(aliceKey)...), 404, "detail", "Task not found")
-			expect(t, "unknown run", do(t, "GET", base+"/runs/demo/development/rnope", "", bearer(aliceKey)...), 404, "detail", "Run not found")
-			expect(t, "no project grant", do(t, "POST", base+"/run-task/prod/development/add", `{"a":1,"b":2}`, bearer(aliceKey)...), 403, "detail", "Permission denied")
+	run := do(t, "POST", base+"/run-task/demo/development/add", `{"a": 2, "b": 40}`, bearer(aliceKey)...)
+	expect(t, "alice runs add", run, 200, "triggered_by", "alice")
+	url, _ := run.body["url"].(string)
+	if !strings.HasPrefix(url, "/runs/demo/development/") {
+		t.Fatalf("run url %q", url)
+	}
+	final := waitForRun(t, base+url, bobKey)
+	if final.body["phase"] != "SUCCEEDED" || fmt.Sprint(final.body["outputs"]) != "map[sum:42]" {
+		t.Fatalf("run did not succeed with sum 42: %s", final.raw)
+	}
+	if final.body["triggered_by"] != "alice" {
+		t.Fatalf("run records %v as its trigger, want alice", final.body["triggered_by"])
+	}
 
-			noKey := do(t, "GET", base+"/me", "")
-			expect(t, "no key", noKey, 401, "detail", "Authentication credentials required")
-			if noKey.header.Get("WWW-Authenticate") != "Bearer" {
-				t.Fatal("401 without WWW-Authenticate: Bearer")
-			}
-			expect(t, "wrong key", do(t, "GET", base+"/me", "", bearer("cp_not_a_real_key_000000")...), 401, "detail", "Invalid credentials")
+	expect(t, "a pinned version", do(t, "POST", base+"/run-task/demo/development/hello?version=v1", `{"name":"Go"}`, bearer(aliceKey)...), 200, "phase", "QUEUED")
+	def := do(t, "POST", base+"/run/hello", `{"name":"Go"}`, bearer(aliceKey)...)
+	expect(t, "default project and domain", def, 200, "phase", "QUEUED")
+	if u, _ := def.body["url"].(string); !strings.HasPrefix(u, "/runs/demo/development/") {
+		t.Fatalf("default project and domain: url %q", u)
+	}
+	expect(t, "bob may not run", do(t, "POST", base+"/run-task/demo/development/add", `{"a":1,"b":2}`, bearer(bobKey)...), 403, "detail", "Permission denied")
+	expect(t, "unknown task", do(t, "POST", base+"/run-task/demo/development/nope", `{}`, bearer(aliceKey)...), 404, "detail", "Task not found")
+	expect(t, "unknown version", do(t, "POST", base+"/run-task/demo/development/add?version=v9", `{"a":1,"b":2}`, bearer(aliceKey)...), 404, "detail", "Task not found")
+	expect(t, "unknown run", do(t, "GET", base+"/runs/demo/development/rnope", "", bearer(aliceKey)...), 404, "detail", "Run not found")
+	expect(t, "no project grant", do(t, "POST", base+"/run-task/prod/development/add", `{"a":1,"b":2}`, bearer(aliceKey)...), 403, "detail", "Permission denied")
 
-			for _, tc := range []struct{ body, detail string }{
-				{`{"a": "two", "b": 40}`, `input "a" must be an integer`},
-				{`{"a": 1.5, "b": 40}`, `input "a" must be an integer`},
-				{`{"a": 2}`, `input "b" is required`},
-				{`{"a": 2, "b": 3, "c": 4}`, `input "c" is not an input of this task`},
-				{`{"a": 2, "a": 3, "b": 4}`, `input "a" is given more than once`},
-				{`[1, 2]`, `the body must be a JSON object of task inputs`},
-				{`{"a": 2, "b": 3} {}`, `the body must hold exactly one JSON object`},
-			} {
-				expect(t, "bad input "+tc.body, do(t, "POST", base+"/run-task/demo/development/add", tc.body, bearer(aliceKey)...), 400, "detail", tc.detail)
-			}
-			if strings.Contains(logs.String(), aliceKey) || strings.Contains(logs.String(), bobKey) {
-				t.Fatal("an API key reached the logs")
-			}
-		})
+	noKey := do(t, "GET", base+"/me", "")
+	expect(t, "no key", noKey, 401, "detail", "Authentication credentials required")
+	if noKey.header.Get("WWW-Authenticate") != "Bearer" {
+		t.Fatal("401 without WWW-Authenticate: Bearer")
+	}
+	expect(t, "wrong key", do(t, "GET", base+"/me", "", bearer("cp_not_a_real_key_000000")...), 401, "detail", "Invalid credentials")
+
+	for _, tc := range []struct{ body, detail string }{
+		{`{"a": "two", "b": 40}`, `input "a" must be an integer`},
+		{`{"a": 1.5, "b": 40}`, `input "a" must be an integer`},
+		{`{"a": 2}`, `input "b" is required`},
+		{`{"a": 2, "b": 3, "c": 4}`, `input "c" is not an input of this task`},
+		{`{"a": 2, "a": 3, "b": 4}`, `input "a" is given more than once`},
+		{`[1, 2]`, `the body must be a JSON object of task inputs`},
+		{`{"a": 2, "b": 3} {}`, `the body must hold exactly one JSON object`},
+	} {
+		expect(t, "bad input "+tc.body, do(t, "POST", base+"/run-task/demo/development/add", tc.body, bearer(aliceKey)...), 400, "detail", tc.detail)
+	}
+	if strings.Contains(logs.String(), aliceKey) || strings.Contains(logs.String(), bobKey) {
+		t.Fatal("an API key reached the logs")
 	}
 }
 
