@@ -101,15 +101,14 @@ var errNoCredentials = connect.NewError(connect.CodeUnauthenticated,
 
 // apply sets the credentials of ctx on h.
 func (i *clientInterceptor) apply(ctx context.Context, h http.Header) error {
-	md, ok := core.FromContext(ctx)
-	if !ok {
-		if i.anonymous {
-			return nil
-		}
+	md, send, err := core.Outgoing(ctx, i.anonymous, i.maxValue)
+	switch {
+	case errors.Is(err, core.ErrMissingCredentials):
 		return errNoCredentials
-	}
-	if err := md.Validate(i.maxValue); err != nil {
+	case err != nil:
 		return connect.NewError(connect.CodeInvalidArgument, err)
+	case !send:
+		return nil
 	}
 	for k, v := range md.All {
 		h[http.CanonicalHeaderKey(k)] = []string{v}

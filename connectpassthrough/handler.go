@@ -28,20 +28,9 @@ type handlerInterceptor struct{ engine *core.Engine }
 func (h *handlerInterceptor) decide(ctx context.Context, header http.Header, procedure string) (context.Context, error) {
 	d := h.engine.Decide(request{header: header, procedure: procedure})
 	if rej := d.Rejection(); rej != nil {
-		return nil, connect.NewError(codeFor(rej.Status()), rej.Err())
+		return nil, connect.NewError(connect.Code(rej.RPCCode()), rej.Err())
 	}
 	return d.Context(ctx), nil
-}
-
-func codeFor(httpStatus int) connect.Code {
-	switch httpStatus {
-	case http.StatusUnauthorized:
-		return connect.CodeUnauthenticated
-	case http.StatusRequestHeaderFieldsTooLarge:
-		return connect.CodeResourceExhausted
-	default:
-		return connect.CodeInvalidArgument
-	}
 }
 
 func (h *handlerInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {

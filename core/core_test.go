@@ -227,3 +227,38 @@ func TestValidateKeyAndValue(t *testing.T) {
 		t.Errorf("validation error %q contains the value", err)
 	}
 }
+
+func TestOutgoing(t *testing.T) {
+	t.Parallel()
+	if _, ok, err := core.Outgoing(t.Context(), false, 0); ok || !errors.Is(err, core.ErrMissingCredentials) {
+		t.Fatalf("no credentials: ok=%v err=%v, want ErrMissingCredentials", ok, err)
+	}
+	if _, ok, err := core.Outgoing(t.Context(), true, 0); ok || err != nil {
+		t.Fatalf("anonymous allowed: ok=%v err=%v, want nothing to send and no error", ok, err)
+	}
+	bad := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: "x\x00secret"})
+	if _, _, err := core.Outgoing(bad, true, 0); !errors.Is(err, core.ErrMalformedCredentials) || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("invalid pair: %v", err)
+	}
+	good := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: "Bearer t"})
+	if md, ok, err := core.Outgoing(good, false, 0); !ok || err != nil || md.Get("authorization") != "Bearer t" {
+		t.Fatalf("good: %v %v %v", md, ok, err)
+	}
+}
+
+func TestRejectionCodes(t *testing.T) {
+	t.Parallel()
+	e := core.MustNew(quiet(), core.WithMaxValueSize(4))
+	for _, tc := range []struct {
+		r    fakeRequest
+		code uint32
+	}{
+		{req("/"), 16},
+		{req("/", "Authorization", "\x01"), 3},
+		{req("/", "Authorization", "toolong"), 8},
+	} {
+		if got := e.Decide(tc.r).Rejection().RPCCode(); got != tc.code {
+			t.Errorf("RPCCode %d, want %d", got, tc.code)
+		}
+	}
+}

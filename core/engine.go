@@ -80,6 +80,20 @@ func (r *Rejection) Err() error { return r.err }
 // Body is the JSON response body. It is shared: do not modify it.
 func (r *Rejection) Body() []byte { return r.body }
 
+// RPCCode is the status code to answer an RPC with: Unauthenticated (16),
+// InvalidArgument (3) or ResourceExhausted (8). gRPC and Connect share
+// these numbers.
+func (r *Rejection) RPCCode() uint32 {
+	switch r.status {
+	case http.StatusUnauthorized:
+		return 16
+	case http.StatusRequestHeaderFieldsTooLarge:
+		return 8
+	default:
+		return 3
+	}
+}
+
 // Challenge is the WWW-Authenticate header value to send, or "".
 func (r *Rejection) Challenge() string { return r.challenge }
 

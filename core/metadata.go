@@ -174,3 +174,22 @@ func WithMetadata(ctx context.Context, pairs ...Pair) context.Context {
 	}
 	return NewContext(ctx, Metadata{s: s})
 }
+
+// Outgoing is the check every forwarding client makes before a call: it
+// returns the Metadata to send for ctx. With none in ctx it returns
+// ok=false and, unless allowAnonymous, [ErrMissingCredentials]; an invalid
+// pair gives a *[PairError] (naming the key, never the value). maxValueSize
+// <= 0 means [DefaultMaxValueSize].
+func Outgoing(ctx context.Context, allowAnonymous bool, maxValueSize int) (md Metadata, ok bool, err error) {
+	md, ok = FromContext(ctx)
+	if !ok {
+		if allowAnonymous {
+			return Metadata{}, false, nil
+		}
+		return Metadata{}, false, ErrMissingCredentials
+	}
+	if err := md.Validate(maxValueSize); err != nil {
+		return Metadata{}, false, err
+	}
+	return md, true, nil
+}

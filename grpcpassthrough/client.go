@@ -250,18 +250,23 @@ func newForwarder(cfg *clientConfig) *forwarder {
 var errNoCredentials = status.Error(codes.Unauthenticated,
 	"passthrough: the call's context carries no caller credentials (pass the request's context, or use core.WithMetadata)")
 
+// asStatus gives core.Outgoing's error its gRPC code.
+func asStatus(err error) error {
+	if errors.Is(err, core.ErrMissingCredentials) {
+		return errNoCredentials
+	}
+	return status.Error(codes.InvalidArgument, err.Error())
+}
+
 // prepare checks the call's credentials and returns the context to send it
 // with, and whether credentials are attached.
 func (f *forwarder) prepare(ctx context.Context) (context.Context, bool, error) {
-	md, ok := core.FromContext(ctx)
-	if !ok {
-		if f.anonymous {
-			return ctx, false, nil
-		}
-		return nil, false, errNoCredentials
+	md, send, err := core.Outgoing(ctx, f.anonymous, f.maxValue)
+	if err != nil {
+		return nil, false, asStatus(err)
 	}
-	if err := md.Validate(f.maxValue); err != nil {
-		return nil, false, status.Error(codes.InvalidArgument, err.Error())
+	if !send {
+		return ctx, false, nil
 	}
 	if out, ok := metadata.FromOutgoingContext(ctx); ok {
 		var clean metadata.MD
@@ -310,15 +315,12 @@ type callCredentials struct {
 }
 
 func (c callCredentials) GetRequestMetadata(ctx context.Context, _ ...string) (map[string]string, error) {
-	md, ok := core.FromContext(ctx)
-	if !ok {
-		if c.anonymous {
-			return nil, nil
-		}
-		return nil, errNoCredentials
+	md, send, err := core.Outgoing(ctx, c.anonymous, c.maxValue)
+	if err != nil {
+		return nil, asStatus(err)
 	}
-	if err := md.Validate(c.maxValue); err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+	if !send {
+		return nil, nil
 	}
 	out := make(map[string]string, md.Len())
 	for k, v := range md.All {

@@ -2,7 +2,6 @@ package grpcpassthrough
 
 import (
 	"context"
-	"net/http"
 	"strings"
 
 	"google.golang.org/grpc"
@@ -58,21 +57,9 @@ func decide(engine *core.Engine, ctx context.Context, method string) (context.Co
 	md, _ := metadata.FromIncomingContext(ctx)
 	d := engine.Decide(request{md: md, method: method})
 	if rej := d.Rejection(); rej != nil {
-		return nil, status.Error(codeFor(rej.Status()), rej.Err().Error())
+		return nil, status.Error(codes.Code(rej.RPCCode()), rej.Err().Error())
 	}
 	return d.Context(ctx), nil
-}
-
-// codeFor maps a rejection's HTTP status onto a gRPC code.
-func codeFor(httpStatus int) codes.Code {
-	switch httpStatus {
-	case http.StatusUnauthorized:
-		return codes.Unauthenticated
-	case http.StatusRequestHeaderFieldsTooLarge:
-		return codes.ResourceExhausted
-	default:
-		return codes.InvalidArgument
-	}
 }
 
 type serverStream struct {

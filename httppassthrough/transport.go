@@ -138,17 +138,13 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		closeBody(r)
 		return nil, errors.New("passthrough: refusing to send credentials over " + r.URL.Scheme + ":// (give WithInsecure to allow it)")
 	}
-	md, ok := core.FromContext(r.Context())
-	if !ok {
-		if t.anonymous {
-			return t.base.RoundTrip(r)
-		}
-		closeBody(r)
-		return nil, core.ErrMissingCredentials
-	}
-	if err := md.Validate(t.maxValue); err != nil {
+	md, send, err := core.Outgoing(r.Context(), t.anonymous, t.maxValue)
+	if err != nil {
 		closeBody(r)
 		return nil, err
+	}
+	if !send {
+		return t.base.RoundTrip(r)
 	}
 	clone := r.Clone(r.Context())
 	for k, v := range md.All {
