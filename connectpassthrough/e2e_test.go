@@ -4,22 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 
 	"connectrpc.com/connect"
-	"github.com/gin-gonic/gin"
-	"github.com/gofiber/fiber/v2"
-	"github.com/labstack/echo/v4"
 
-	"github.com/passthrough-go/passthrough/echopassthrough"
-	"github.com/passthrough-go/passthrough/fiberpassthrough"
-	"github.com/passthrough-go/passthrough/ginpassthrough"
 	"github.com/passthrough-go/passthrough/httppassthrough"
+	"github.com/passthrough-go/passthrough/internal/testapp"
 )
 
 // downstreams are what every handler calls with the request's context: a
@@ -54,7 +47,7 @@ func startDownstreams(t *testing.T) *downstreams {
 }
 
 // work calls both downstreams, tagging each call with the caller id the
-// handler read (copied: it may alias a framework buffer).
+// handler read.
 func (d *downstreams) work(ctx context.Context, caller string) error {
 	req := connect.NewRequest(&empty{})
 	req.Header().Set("X-Caller", caller)
@@ -73,66 +66,19 @@ func (d *downstreams) work(ctx context.Context, caller string) error {
 
 func startFramework(t *testing.T, fw string, d *downstreams) string {
 	t.Helper()
-	switch fw {
-	case "net/http":
-		srv := httptest.NewServer(httppassthrough.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if err := d.work(r.Context(), r.Header.Get("X-Caller")); err != nil {
-				http.Error(w, err.Error(), http.StatusBadGateway)
-			}
-		})))
-		t.Cleanup(srv.Close)
-		return srv.URL
-	case "gin":
-		gin.SetMode(gin.ReleaseMode)
-		r := gin.New()
-		r.Use(ginpassthrough.Middleware())
-		r.GET("/run", func(c *gin.Context) {
-			if err := d.work(c.Request.Context(), c.GetHeader("X-Caller")); err != nil {
-				c.String(http.StatusBadGateway, err.Error())
-			}
-		})
-		srv := httptest.NewServer(r)
-		t.Cleanup(srv.Close)
-		return srv.URL
-	case "echo":
-		e := echo.New()
-		e.Use(echopassthrough.Middleware())
-		e.GET("/run", func(c echo.Context) error {
-			if err := d.work(c.Request().Context(), c.Request().Header.Get("X-Caller")); err != nil {
-				return c.String(http.StatusBadGateway, err.Error())
-			}
-			return c.NoContent(http.StatusOK)
-		})
-		srv := httptest.NewServer(e)
-		t.Cleanup(srv.Close)
-		return srv.URL
-	case "fiber":
-		app := fiber.New(fiber.Config{DisableStartupMessage: true})
-		app.Use(fiberpassthrough.Middleware())
-		app.Get("/run", func(c *fiber.Ctx) error {
-			if err := d.work(c.UserContext(), strings.Clone(c.Get("X-Caller"))); err != nil {
-				return c.Status(http.StatusBadGateway).SendString(err.Error())
-			}
-			return nil
-		})
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
+	return "http://" + testapp.Start(t, fw, nil, func(ctx context.Context, header func(string) string) (int, string) {
+		if err := d.work(ctx, header("X-Caller")); err != nil {
+			return http.StatusBadGateway, err.Error()
 		}
-		done := make(chan struct{})
-		go func() { _ = app.Listener(ln); close(done) }()
-		t.Cleanup(func() { _ = app.Shutdown(); _ = ln.Close(); <-done })
-		return "http://" + ln.Addr().String()
-	}
-	t.Fatalf("unknown framework %q", fw)
-	return ""
+		return http.StatusOK, "ok"
+	})
 }
 
 // Each HTTP adapter's request reaches a Connect and a plain-HTTP downstream
 // with exactly its caller's credentials, under concurrency.
 func TestHTTPAdaptersToConnectAndHTTP(t *testing.T) {
 	t.Parallel()
-	for _, fw := range []string{"net/http", "gin", "echo", "fiber"} {
+	for _, fw := range testapp.Frameworks {
 		t.Run(fw, func(t *testing.T) {
 			t.Parallel()
 			d := startDownstreams(t)

@@ -6,24 +6,16 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 
-	"github.com/gin-gonic/gin"
-	"github.com/gofiber/fiber/v2"
-	"github.com/labstack/echo/v4"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/passthrough-go/passthrough/core"
-	"github.com/passthrough-go/passthrough/echopassthrough"
-	"github.com/passthrough-go/passthrough/fiberpassthrough"
-	"github.com/passthrough-go/passthrough/ginpassthrough"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
-	"github.com/passthrough-go/passthrough/httppassthrough"
+	"github.com/passthrough-go/passthrough/internal/testapp"
 )
 
 // work is what each HTTP handler does: one call of every kind to the
@@ -39,73 +31,21 @@ func work(ctx context.Context, conn *grpc.ClientConn, caller string) error {
 	return nil
 }
 
-// startHTTP starts one framework on loopback with the passthrough middleware
-// and a handler that runs work; it returns the base URL.
+// startHTTP starts one framework on loopback with the passthrough
+// middleware and a handler that runs work; it returns the base URL.
 func startHTTP(t *testing.T, framework string, conn *grpc.ClientConn) string {
 	t.Helper()
-	switch framework {
-	case "net/http":
-		h := httppassthrough.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if err := work(r.Context(), conn, r.Header.Get("X-Caller")); err != nil {
-				http.Error(w, err.Error(), http.StatusBadGateway)
-			}
-		}))
-		srv := httptest.NewServer(h)
-		t.Cleanup(srv.Close)
-		return srv.URL
-	case "gin":
-		gin.SetMode(gin.ReleaseMode)
-		r := gin.New()
-		r.Use(ginpassthrough.Middleware())
-		r.GET("/run", func(c *gin.Context) {
-			if err := work(c.Request.Context(), conn, c.GetHeader("X-Caller")); err != nil {
-				c.String(http.StatusBadGateway, err.Error())
-			}
-		})
-		srv := httptest.NewServer(r)
-		t.Cleanup(srv.Close)
-		return srv.URL
-	case "echo":
-		e := echo.New()
-		e.Use(echopassthrough.Middleware())
-		e.GET("/run", func(c echo.Context) error {
-			if err := work(c.Request().Context(), conn, c.Request().Header.Get("X-Caller")); err != nil {
-				return c.String(http.StatusBadGateway, err.Error())
-			}
-			return c.NoContent(http.StatusOK)
-		})
-		srv := httptest.NewServer(e)
-		t.Cleanup(srv.Close)
-		return srv.URL
-	case "fiber":
-		app := fiber.New(fiber.Config{DisableStartupMessage: true})
-		app.Use(fiberpassthrough.Middleware())
-		app.Get("/run", func(c *fiber.Ctx) error {
-			// c.Get aliases fasthttp's buffer, which is reused once the
-			// handler returns; gRPC's HPACK encoder keeps header strings in
-			// its dynamic table, so an uncopied value would later match
-			// another request's bytes and be sent as the wrong caller.
-			if err := work(c.UserContext(), conn, strings.Clone(c.Get("X-Caller"))); err != nil {
-				return c.Status(http.StatusBadGateway).SendString(err.Error())
-			}
-			return nil
-		})
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
+	return "http://" + testapp.Start(t, framework, nil, func(ctx context.Context, header func(string) string) (int, string) {
+		if err := work(ctx, conn, header("X-Caller")); err != nil {
+			return http.StatusBadGateway, err.Error()
 		}
-		done := make(chan struct{})
-		go func() { _ = app.Listener(ln); close(done) }()
-		t.Cleanup(func() { _ = app.Shutdown(); _ = ln.Close(); <-done })
-		return "http://" + ln.Addr().String()
-	}
-	t.Fatalf("unknown framework %q", framework)
-	return ""
+		return http.StatusOK, "ok"
+	})
 }
 
 func TestHTTPAdaptersToGRPC(t *testing.T) {
 	t.Parallel()
-	for _, fw := range []string{"net/http", "gin", "echo", "fiber"} {
+	for _, fw := range testapp.Frameworks {
 		t.Run(fw, func(t *testing.T) {
 			t.Parallel()
 			rec := startRecorder(t, nil, nil)

@@ -3,33 +3,25 @@ package adversarial_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
 
-	"github.com/gin-gonic/gin"
-	"github.com/gofiber/fiber/v2"
-	"github.com/labstack/echo/v4"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/passthrough-go/passthrough/core"
-	"github.com/passthrough-go/passthrough/echopassthrough"
-	"github.com/passthrough-go/passthrough/fiberpassthrough"
-	"github.com/passthrough-go/passthrough/ginpassthrough"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
-	"github.com/passthrough-go/passthrough/httppassthrough"
+	"github.com/passthrough-go/passthrough/internal/testapp"
 )
 
-var frameworks = []string{"net/http", "gin", "echo", "fiber"}
+var frameworks = testapp.Frameworks
 
 type syncBuffer struct {
 	mu sync.Mutex
@@ -116,55 +108,11 @@ func handler(conn *grpc.ClientConn) func(ctx context.Context) (int, string) {
 	}
 }
 
-// startApp runs one framework with the passthrough middleware in front of h
-// on loopback and returns its address.
+// startApp runs one framework with the passthrough middleware in front of
+// h on loopback and returns its address.
 func startApp(t *testing.T, fw string, opts []core.Option, h func(context.Context) (int, string)) string {
 	t.Helper()
-	switch fw {
-	case "net/http":
-		srv := httptest.NewServer(httppassthrough.Middleware(opts...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			code, body := h(r.Context())
-			w.WriteHeader(code)
-			_, _ = io.WriteString(w, body)
-		})))
-		t.Cleanup(srv.Close)
-		return srv.Listener.Addr().String()
-	case "gin":
-		gin.SetMode(gin.ReleaseMode)
-		r := gin.New()
-		r.Use(ginpassthrough.Middleware(opts...))
-		r.Any("/*path", func(c *gin.Context) { code, body := h(c.Request.Context()); c.String(code, body) })
-		srv := httptest.NewServer(r)
-		t.Cleanup(srv.Close)
-		return srv.Listener.Addr().String()
-	case "echo":
-		e := echo.New()
-		e.Use(echopassthrough.Middleware(opts...))
-		e.Any("/*", func(c echo.Context) error { code, body := h(c.Request().Context()); return c.String(code, body) })
-		srv := httptest.NewServer(e)
-		t.Cleanup(srv.Close)
-		return srv.Listener.Addr().String()
-	case "fiber":
-		app := fiber.New(fiber.Config{DisableStartupMessage: true})
-		app.Use(fiberpassthrough.Middleware(opts...))
-		app.All("/*", func(c *fiber.Ctx) error { code, body := h(c.UserContext()); return c.Status(code).SendString(body) })
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- app.Listener(ln) }()
-		t.Cleanup(func() {
-			_ = app.Shutdown()
-			_ = ln.Close()
-			if err := <-done; err != nil && !errors.Is(err, net.ErrClosed) {
-				t.Errorf("fiber: %v", err)
-			}
-		})
-		return ln.Addr().String()
-	}
-	t.Fatalf("unknown framework %q", fw)
-	return ""
+	return testapp.Start(t, fw, opts, func(ctx context.Context, _ func(string) string) (int, string) { return h(ctx) })
 }
 
 func dialControlPlane(t *testing.T, cp *controlPlane) *grpc.ClientConn {

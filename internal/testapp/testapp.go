@@ -1,0 +1,98 @@
+// Package testapp starts each supported web framework on loopback with its
+// passthrough middleware in front of one handler, for the end-to-end and
+// adversarial tests. It is test support, not library code.
+package testapp
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gofiber/fiber/v2"
+	"github.com/labstack/echo/v4"
+
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/echopassthrough"
+	"github.com/passthrough-go/passthrough/fiberpassthrough"
+	"github.com/passthrough-go/passthrough/ginpassthrough"
+	"github.com/passthrough-go/passthrough/httppassthrough"
+)
+
+// Frameworks are the names [Start] accepts.
+var Frameworks = []string{"net/http", "gin", "echo", "fiber"}
+
+// Handler is what every route runs: the request's standard context (as the
+// adapter left it) and a header getter whose values are copies, safe to
+// keep. It returns the status and body to answer.
+type Handler func(ctx context.Context, header func(name string) string) (status int, body string)
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// Start serves every path and method of framework fw with the passthrough
+// middleware (built from opts) in front of h, on loopback, until the test
+// ends. It returns the address, host:port.
+func Start(t testing.TB, fw string, opts []core.Option, h Handler) string {
+	t.Helper()
+	switch fw {
+	case "net/http":
+		srv := httptest.NewServer(httppassthrough.Middleware(opts...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			code, body := h(r.Context(), r.Header.Get)
+			w.WriteHeader(code)
+			_, _ = io.WriteString(w, body)
+		})))
+		t.Cleanup(srv.Close)
+		return srv.Listener.Addr().String()
+	case "gin":
+		r := gin.New()
+		r.Use(ginpassthrough.Middleware(opts...))
+		r.Any("/*path", func(c *gin.Context) {
+			code, body := h(c.Request.Context(), c.GetHeader)
+			c.String(code, body)
+		})
+		srv := httptest.NewServer(r)
+		t.Cleanup(srv.Close)
+		return srv.Listener.Addr().String()
+	case "echo":
+		e := echo.New()
+		e.Use(echopassthrough.Middleware(opts...))
+		e.Any("/*", func(c echo.Context) error {
+			code, body := h(c.Request().Context(), c.Request().Header.Get)
+			return c.String(code, body)
+		})
+		srv := httptest.NewServer(e)
+		t.Cleanup(srv.Close)
+		return srv.Listener.Addr().String()
+	case "fiber":
+		app := fiber.New(fiber.Config{DisableStartupMessage: true})
+		app.Use(fiberpassthrough.Middleware(opts...))
+		app.All("/*", func(c *fiber.Ctx) error {
+			// c.Get aliases fasthttp's buffer, reused after the handler.
+			code, body := h(c.UserContext(), func(name string) string { return strings.Clone(c.Get(name)) })
+			return c.Status(code).SendString(body)
+		})
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- app.Listener(ln) }()
+		t.Cleanup(func() {
+			// Shutdown does nothing if Listener has not started serving
+			// yet; closing the listener then stops it.
+			_ = app.Shutdown()
+			_ = ln.Close()
+			if err := <-done; err != nil && !errors.Is(err, net.ErrClosed) {
+				t.Errorf("fiber: %v", err)
+			}
+		})
+		return ln.Addr().String()
+	}
+	t.Fatalf("testapp: unknown framework %q", fw)
+	return ""
+}
