@@ -3,7 +3,6 @@ package connectpassthrough_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -84,30 +83,7 @@ func TestHTTPAdaptersToConnectAndHTTP(t *testing.T) {
 			d := startDownstreams(t)
 			base := startFramework(t, fw, d)
 			const callers, perCaller = 6, 10
-			var wg sync.WaitGroup
-			for i := range callers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for range perCaller {
-						req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"/run", nil)
-						req.Header.Set("Authorization", fmt.Sprintf("Bearer token-of-caller-%d", i))
-						req.Header.Set("X-Caller", fmt.Sprint(i))
-						resp, err := http.DefaultClient.Do(req)
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						body, _ := io.ReadAll(resp.Body)
-						resp.Body.Close()
-						if resp.StatusCode != http.StatusOK {
-							t.Errorf("caller %d: %d %s", i, resp.StatusCode, body)
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
+			testapp.Callers(t, base+"/run", callers, perCaller)
 			d.restMu.Lock()
 			rest := d.restGot
 			d.restMu.Unlock()

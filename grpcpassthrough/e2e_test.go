@@ -3,10 +3,8 @@ package grpcpassthrough_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"sync"
 	"testing"
 
 	"google.golang.org/grpc"
@@ -53,30 +51,7 @@ func TestHTTPAdaptersToGRPC(t *testing.T) {
 			base := startHTTP(t, fw, conn)
 
 			const callers, perCaller = 6, 10
-			var wg sync.WaitGroup
-			for i := range callers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for range perCaller {
-						req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"/run", nil)
-						req.Header.Set("Authorization", fmt.Sprintf("Bearer token-of-caller-%d", i))
-						req.Header.Set("X-Caller", fmt.Sprint(i))
-						resp, err := http.DefaultClient.Do(req)
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						body, _ := io.ReadAll(resp.Body)
-						resp.Body.Close()
-						if resp.StatusCode != http.StatusOK {
-							t.Errorf("caller %d: status %d: %s", i, resp.StatusCode, body)
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
+			testapp.Callers(t, base+"/run", callers, perCaller)
 
 			calls := rec.take()
 			if want := callers * perCaller * len(callKinds); len(calls) != want {

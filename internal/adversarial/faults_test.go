@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -104,11 +105,9 @@ func TestFloodWithoutCredentials(t *testing.T) {
 func TestControlPlaneFaults(t *testing.T) {
 	for _, fw := range frameworks {
 		t.Run(fw, func(t *testing.T) {
-			// An address where nothing listens any more.
-			ln, _ := net.Listen("tcp", "127.0.0.1:0")
-			closedAddr := ln.Addr().String()
-			ln.Close()
-			gone := &controlPlane{addr: closedAddr}
+			// A socket path nobody listens on: unlike a closed TCP port, no
+			// parallel test can start listening there.
+			gone := &controlPlane{addr: "unix://" + filepath.Join(t.TempDir(), "controlplane.sock")}
 			addr := startApp(t, fw, nil, handler(dialControlPlane(t, gone)))
 			if got := getStatus(t, addr, "Bearer t"); got != "502 Unavailable" {
 				t.Fatalf("control plane down: %s, want 502 Unavailable", got)

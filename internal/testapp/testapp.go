@@ -4,13 +4,16 @@
 package testapp
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -95,4 +98,60 @@ func Start(t testing.TB, fw string, opts []core.Option, h Handler) string {
 	}
 	t.Fatalf("testapp: unknown framework %q", fw)
 	return ""
+}
+
+// CallerToken is the credential caller i sends in [Callers].
+func CallerToken(i int) string { return fmt.Sprintf("Bearer token-of-caller-%d", i) }
+
+// Callers has n concurrent callers each send perCaller GET requests to url,
+// caller i with Authorization [CallerToken](i) and X-Caller i, and fails the
+// test on any answer but 200.
+func Callers(t testing.TB, url string, n, perCaller int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range perCaller {
+				req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				req.Header.Set("Authorization", CallerToken(i))
+				req.Header.Set("X-Caller", fmt.Sprint(i))
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("caller %d: %d %s", i, resp.StatusCode, body)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// SyncBuffer is a bytes.Buffer safe for the concurrent writers of a logger.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -204,13 +205,10 @@ func TestSlowAndDownControlPlane(t *testing.T) {
 			base := startWebhook(t, webhook.Options{Framework: fw, Endpoint: startFake(t, slow), Timeout: 100 * time.Millisecond})
 			expect(t, "slow control plane", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 504, "detail", "Control plane timed out")
 
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			down := "http://" + ln.Addr().String()
-			ln.Close() // nothing listens there any more
-			base = startWebhook(t, webhook.Options{Framework: fw, Endpoint: down, Timeout: 5 * time.Second})
+			// A socket path nobody listens on: unlike a closed TCP port, no
+			// parallel test can start listening there.
+			down := "unix://" + filepath.Join(t.TempDir(), "controlplane.sock")
+			base = startWebhook(t, webhook.Options{Framework: fw, Endpoint: down, Insecure: true, Timeout: 5 * time.Second})
 			expect(t, "control plane down", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 503, "detail", "Control plane unavailable")
 		})
 	}
