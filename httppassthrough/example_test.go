@@ -1,6 +1,7 @@
 package httppassthrough_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -30,4 +31,31 @@ func ExampleMiddleware() {
 	// Output:
 	// 200 forwarding 1 credential(s)
 	// 401 {"detail":"Authentication credentials required"}
+}
+
+func ExampleNewTransport() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Println("API saw authorization:", r.Header.Get("Authorization"))
+	}))
+	defer api.Close()
+
+	// Credentials go to this host only; WithInsecure because the test
+	// server is plain HTTP.
+	tr, err := httppassthrough.NewTransport(nil, []string{api.Listener.Addr().String()}, httppassthrough.WithInsecure())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	client := &http.Client{Transport: tr}
+
+	// In a handler this is the request's context.
+	ctx := core.WithMetadata(context.Background(), core.Pair{Key: "authorization", Value: "Bearer user-token"})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, api.URL+"/items", nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	// Output: API saw authorization: Bearer user-token
 }
