@@ -1,0 +1,69 @@
+package controlplane_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/passthrough-go/passthrough/controlplane"
+	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+)
+
+func TestInputsFromJSON(t *testing.T) {
+	t.Parallel()
+	specs := []*cpv1.InputSpec{
+		{Name: "s", Type: cpv1.InputType_INPUT_TYPE_STRING, Required: true},
+		{Name: "i", Type: cpv1.InputType_INPUT_TYPE_INTEGER},
+		{Name: "f", Type: cpv1.InputType_INPUT_TYPE_FLOAT},
+		{Name: "b", Type: cpv1.InputType_INPUT_TYPE_BOOLEAN},
+	}
+	in, err := controlplane.InputsFromJSON(specs, []byte(`{"s":"x","i":9007199254740993,"f":1,"b":true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in["s"].GetStringValue() != "x" || in["i"].GetIntegerValue() != 9007199254740993 || in["f"].GetFloatValue() != 1 || !in["b"].GetBooleanValue() {
+		t.Fatalf("decoded %v", in)
+	}
+	for body, input := range map[string]string{
+		`{}`:                 "s",
+		``:                   "s",
+		`{"s":1}`:            "s",
+		`{"s":"x","i":1.5}`:  "i",
+		`{"s":"x","i":"1"}`:  "i",
+		`{"s":"x","i":1e3}`:  "i",
+		`{"s":"x","f":"1"}`:  "f",
+		`{"s":"x","b":1}`:    "b",
+		`{"s":"x","b":null}`: "b",
+		`{"s":"x","z":1}`:    "z",
+		`{"s":"x","s":"y"}`:  "s",
+	} {
+		_, err := controlplane.InputsFromJSON(specs, []byte(body))
+		var ie *controlplane.InputError
+		if !errors.As(err, &ie) || ie.Input != input {
+			t.Errorf("%s: got %v, want an InputError naming %q", body, err, input)
+		}
+	}
+	for _, body := range []string{`[]`, `"s"`, `{"s":"x"`, `{"s":"x"} 1`, `{"s":}`} {
+		if _, err := controlplane.InputsFromJSON(specs, []byte(body)); err == nil {
+			t.Errorf("%s: accepted", body)
+		}
+	}
+}
+
+func TestInitNeedsEndpoint(t *testing.T) {
+	t.Parallel()
+	if _, err := controlplane.Init("", "p", "d", "", true); err == nil {
+		t.Fatal("Init accepted an empty endpoint")
+	}
+	if _, err := controlplane.Init("http://127.0.0.1:1", "p", "d", "", false); err == nil {
+		t.Fatal("Init accepted a plaintext endpoint without insecure")
+	}
+	c, err := controlplane.Init("127.0.0.1:1", "p", "d", "o", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	id := c.TaskID("", "", "t", "")
+	if id.GetProject() != "p" || id.GetDomain() != "d" || id.GetOrg() != "o" {
+		t.Fatalf("defaults not applied: %v", id)
+	}
+}

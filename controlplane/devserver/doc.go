@@ -1,0 +1,10 @@
+// Package devserver is an in-memory development control plane for the
+// control-plane API in controlplane/proto: API-key identities from a
+// [Config] (or two demo users), per-project roles (view, run, admin),
+// built-in tasks that really run in-process, and runs that record who
+// triggered them. It serves the same handlers over gRPC ([Server.Serve])
+// and Connect ([Server.ServeConnect]).
+//
+// It is for development and tests, not production: state is in memory and
+// the endpoints are plaintext.
+package devserver

@@ -1,0 +1,501 @@
+package devserver
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"connectrpc.com/connect"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/passthrough-go/passthrough/connectpassthrough"
+	"github.com/passthrough-go/passthrough/controlplane"
+	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/extractors"
+	"github.com/passthrough-go/passthrough/grpcpassthrough"
+)
+
+// Server is an in-memory development control plane: API-key identities,
+// per-project roles, built-in tasks that really run, and runs that record
+// who triggered them. It is for development and tests, not production.
+type Server struct {
+	cpv1.UnimplementedIdentityServiceServer
+	cpv1.UnimplementedTaskServiceServer
+	cpv1.UnimplementedRunServiceServer
+
+	logger *slog.Logger
+	users  map[[sha256.Size]byte]*User // by hash of the API key
+	grpc   *grpc.Server
+	calls  atomic.Int64
+
+	mu    sync.Mutex
+	tasks map[string][]*cpv1.Task // by org/project/domain/name, oldest version first
+	runs  map[string]*cpv1.Run    // by org/project/domain/name
+	order []string                // run keys, oldest first
+
+	https []*http.Server // Connect endpoints, stopped by Stop
+
+	ctx    context.Context // cancelled by Stop, ends running tasks
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	// QueueDelay is how long a run stays queued before it starts.
+	queueDelay time.Duration
+}
+
+// New returns a server for cfg with the built-in tasks registered in the
+// demo project. logger may be nil. Log lines name subjects, never keys.
+func New(cfg Config, logger *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, errors.New("devserver: " + err.Error())
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		logger:     logger,
+		users:      make(map[[sha256.Size]byte]*User, len(cfg.Users)),
+		tasks:      map[string][]*cpv1.Task{},
+		runs:       map[string]*cpv1.Run{},
+		queueDelay: 100 * time.Millisecond,
+	}
+	for i := range cfg.Users {
+		u := cfg.Users[i]
+		s.users[sha256.Sum256([]byte(u.APIKey))] = &u
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	for _, t := range builtinTasks() {
+		t.CreatedAt = timestamppb.Now()
+		s.tasks[taskKey(t.GetId())] = []*cpv1.Task{t}
+	}
+	// The server's own passthrough interceptor extracts the credentials;
+	// authenticate then maps them onto a user.
+	opts := s.credentialOptions()
+	s.grpc = grpc.NewServer(
+		grpc.ChainUnaryInterceptor(s.count, grpcpassthrough.UnaryServerInterceptor(opts...), s.authenticate),
+	)
+	cpv1.RegisterIdentityServiceServer(s.grpc, s)
+	cpv1.RegisterTaskServiceServer(s.grpc, s)
+	cpv1.RegisterRunServiceServer(s.grpc, s)
+	return s, nil
+}
+
+func (s *Server) credentialOptions() []core.Option {
+	return []core.Option{
+		core.WithExtractors(extractors.Authorization(), extractors.Header("X-API-Key")),
+		core.WithLogger(s.logger),
+	}
+}
+
+// Serve accepts gRPC connections on ln until [Server.Stop].
+func (s *Server) Serve(ln net.Listener) error { return s.grpc.Serve(ln) }
+
+// ServeConnect serves the same API, with the same handlers, as Connect on
+// ln until [Server.Stop]. Connect handlers speak the Connect, gRPC and
+// gRPC-Web protocols, over HTTP/1.1 and cleartext HTTP/2.
+func (s *Server) ServeConnect(ln net.Listener) error {
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
+	srv := &http.Server{Handler: s.ConnectHandler(), Protocols: &protocols, ReadHeaderTimeout: 10 * time.Second}
+	s.mu.Lock()
+	s.https = append(s.https, srv)
+	s.mu.Unlock()
+	err := srv.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// ConnectHandler returns the Connect handlers of the API, behind the same
+// passthrough extraction and authentication as the gRPC endpoint.
+func (s *Server) ConnectHandler() http.Handler {
+	opts := connect.WithInterceptors(
+		countInterceptor{s},
+		connectpassthrough.NewHandlerInterceptor(s.credentialOptions()...),
+		authInterceptor{s},
+	)
+	mux := http.NewServeMux()
+	mux.Handle(controlplanev1connect.NewIdentityServiceHandler(s, opts))
+	mux.Handle(controlplanev1connect.NewTaskServiceHandler(s, opts))
+	mux.Handle(controlplanev1connect.NewRunServiceHandler(s, opts))
+	return mux
+}
+
+// Stop stops serving, lets in-flight calls finish, cancels running tasks
+// and waits for them.
+func (s *Server) Stop() {
+	s.grpc.GracefulStop()
+	s.mu.Lock()
+	https := s.https
+	s.mu.Unlock()
+	for _, srv := range https {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = srv.Shutdown(ctx)
+		cancel()
+	}
+	s.cancel()
+	s.wg.Wait()
+}
+
+// countInterceptor counts Connect calls like the gRPC count interceptor.
+type countInterceptor struct{ s *Server }
+
+func (c countInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
+	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+		c.s.calls.Add(1)
+		return next(ctx, req)
+	}
+}
+func (countInterceptor) WrapStreamingClient(n connect.StreamingClientFunc) connect.StreamingClientFunc {
+	return n
+}
+func (countInterceptor) WrapStreamingHandler(n connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
+	return n
+}
+
+// authInterceptor resolves the user, and turns the handlers' gRPC status
+// errors into Connect errors with the same code.
+type authInterceptor struct{ s *Server }
+
+func (a authInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
+	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+		ctx, err := a.s.resolve(ctx, req.Spec().Procedure)
+		if err != nil {
+			return nil, asConnect(err)
+		}
+		resp, err := next(ctx, req)
+		return resp, asConnect(err)
+	}
+}
+func (authInterceptor) WrapStreamingClient(n connect.StreamingClientFunc) connect.StreamingClientFunc {
+	return n
+}
+func (authInterceptor) WrapStreamingHandler(n connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
+	return n
+}
+
+func asConnect(err error) error {
+	if err == nil {
+		return nil
+	}
+	if st, ok := status.FromError(err); ok {
+		return connect.NewError(connect.Code(st.Code()), errors.New(st.Message()))
+	}
+	return err
+}
+
+// Calls returns how many calls the server has received, authenticated or
+// not. Tests use it to prove that nothing was sent.
+func (s *Server) Calls() int64 { return s.calls.Load() }
+
+// SetQueueDelay sets how long new runs stay queued before they start
+// (default 100ms).
+func (s *Server) SetQueueDelay(d time.Duration) {
+	s.mu.Lock()
+	s.queueDelay = d
+	s.mu.Unlock()
+}
+
+func (s *Server) count(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	s.calls.Add(1)
+	return h(ctx, req)
+}
+
+type userKey struct{}
+
+func (s *Server) authenticate(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	ctx, err := s.resolve(ctx, info.FullMethod)
+	if err != nil {
+		return nil, err
+	}
+	return h(ctx, req)
+}
+
+// resolve maps the credentials the passthrough interceptor put in ctx onto
+// a user, for the gRPC and the Connect endpoints alike.
+func (s *Server) resolve(ctx context.Context, method string) (context.Context, error) {
+	md, _ := core.FromContext(ctx)
+	key := md.Get("x-api-key")
+	if auth := md.Get("authorization"); auth != "" {
+		scheme, token, ok := strings.Cut(auth, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return nil, status.Error(codes.Unauthenticated, "authorization must be a Bearer API key")
+		}
+		if key != "" && key != token {
+			return nil, status.Error(codes.Unauthenticated, "authorization and x-api-key disagree")
+		}
+		key = strings.TrimSpace(token)
+	}
+	u, ok := s.users[sha256.Sum256([]byte(key))]
+	if !ok || key == "" {
+		s.logger.Info("devserver: unknown API key", slog.String("method", method))
+		return nil, status.Error(codes.Unauthenticated, "unknown API key")
+	}
+	return context.WithValue(ctx, userKey{}, u), nil
+}
+
+func caller(ctx context.Context) *User {
+	u, _ := ctx.Value(userKey{}).(*User)
+	return u
+}
+
+// authorize checks that the caller holds at least role in project/domain.
+func authorize(ctx context.Context, project, domain string, role Role) (*User, error) {
+	u := caller(ctx)
+	if u == nil {
+		return nil, status.Error(codes.Unauthenticated, "not authenticated")
+	}
+	if project == "" || domain == "" {
+		return nil, status.Error(codes.InvalidArgument, "project and domain are required")
+	}
+	for _, g := range u.Grants {
+		if (g.Project == "*" || g.Project == project) && (g.Domain == "*" || g.Domain == domain) && g.Role.rank() >= role.rank() {
+			return u, nil
+		}
+	}
+	return nil, status.Errorf(codes.PermissionDenied, "%s may not %s in %s/%s", u.Subject, verb(role), project, domain)
+}
+
+func verb(r Role) string {
+	switch r {
+	case RoleView:
+		return "view tasks"
+	case RoleRun:
+		return "run tasks"
+	}
+	return "register tasks"
+}
+
+func taskKey(id *cpv1.TaskID) string {
+	return id.GetOrg() + "/" + id.GetProject() + "/" + id.GetDomain() + "/" + id.GetName()
+}
+
+func runKey(org, project, domain, name string) string {
+	return org + "/" + project + "/" + domain + "/" + name
+}
+
+// WhoAmI implements [cpv1.IdentityServiceServer].
+func (s *Server) WhoAmI(ctx context.Context, _ *cpv1.WhoAmIRequest) (*cpv1.WhoAmIResponse, error) {
+	u := caller(ctx)
+	return &cpv1.WhoAmIResponse{Subject: u.Subject, Name: u.Name}, nil
+}
+
+// RegisterTask implements [cpv1.TaskServiceServer].
+func (s *Server) RegisterTask(ctx context.Context, req *cpv1.RegisterTaskRequest) (*cpv1.RegisterTaskResponse, error) {
+	t := req.GetTask()
+	id := t.GetId()
+	if _, err := authorize(ctx, id.GetProject(), id.GetDomain(), RoleAdmin); err != nil {
+		return nil, err
+	}
+	if id.GetName() == "" || id.GetVersion() == "" {
+		return nil, status.Error(codes.InvalidArgument, "task name and version are required")
+	}
+	if _, ok := executors[t.GetExecutor()]; !ok {
+		return nil, status.Errorf(codes.InvalidArgument, "unknown executor %q", t.GetExecutor())
+	}
+	seen := map[string]bool{}
+	for _, in := range t.GetInputs() {
+		if in.GetName() == "" || seen[in.GetName()] || in.GetType() == cpv1.InputType_INPUT_TYPE_UNSPECIFIED {
+			return nil, status.Error(codes.InvalidArgument, "every input needs a unique name and a type")
+		}
+		seen[in.GetName()] = true
+	}
+	t = proto.Clone(t).(*cpv1.Task)
+	t.CreatedAt = timestamppb.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := taskKey(id)
+	for _, old := range s.tasks[k] {
+		if old.GetId().GetVersion() == id.GetVersion() {
+			return nil, status.Errorf(codes.AlreadyExists, "task %s version %s exists", id.GetName(), id.GetVersion())
+		}
+	}
+	s.tasks[k] = append(s.tasks[k], t)
+	return &cpv1.RegisterTaskResponse{Task: t}, nil
+}
+
+// GetTask implements [cpv1.TaskServiceServer].
+func (s *Server) GetTask(ctx context.Context, req *cpv1.GetTaskRequest) (*cpv1.GetTaskResponse, error) {
+	id := req.GetId()
+	if _, err := authorize(ctx, id.GetProject(), id.GetDomain(), RoleView); err != nil {
+		return nil, err
+	}
+	t, err := s.findTask(id)
+	if err != nil {
+		return nil, err
+	}
+	return &cpv1.GetTaskResponse{Task: t}, nil
+}
+
+func (s *Server) findTask(id *cpv1.TaskID) (*cpv1.Task, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	versions := s.tasks[taskKey(id)]
+	if len(versions) == 0 {
+		return nil, status.Error(codes.NotFound, "task not found")
+	}
+	if id.GetVersion() == "" {
+		return versions[len(versions)-1], nil
+	}
+	for _, t := range versions {
+		if t.GetId().GetVersion() == id.GetVersion() {
+			return t, nil
+		}
+	}
+	return nil, status.Error(codes.NotFound, "task version not found")
+}
+
+// ListTasks implements [cpv1.TaskServiceServer].
+func (s *Server) ListTasks(ctx context.Context, req *cpv1.ListTasksRequest) (*cpv1.ListTasksResponse, error) {
+	if _, err := authorize(ctx, req.GetProject(), req.GetDomain(), RoleView); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	prefix := req.GetOrg() + "/" + req.GetProject() + "/" + req.GetDomain() + "/"
+	var out []*cpv1.Task
+	for k, versions := range s.tasks {
+		if strings.HasPrefix(k, prefix) {
+			out = append(out, versions[len(versions)-1])
+		}
+	}
+	slices.SortFunc(out, func(a, b *cpv1.Task) int { return strings.Compare(a.GetId().GetName(), b.GetId().GetName()) })
+	return &cpv1.ListTasksResponse{Tasks: out}, nil
+}
+
+// CreateRun implements [cpv1.RunServiceServer].
+func (s *Server) CreateRun(ctx context.Context, req *cpv1.CreateRunRequest) (*cpv1.CreateRunResponse, error) {
+	id := req.GetTask()
+	u, err := authorize(ctx, id.GetProject(), id.GetDomain(), RoleRun)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.findTask(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := controlplane.ValidateInputs(t.GetInputs(), req.GetInputs()); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	name, err := runName()
+	if err != nil {
+		return nil, status.Error(codes.Internal, "could not name the run")
+	}
+	now := timestamppb.Now()
+	run := &cpv1.Run{
+		Org: id.GetOrg(), Project: id.GetProject(), Domain: id.GetDomain(), Name: name,
+		Task: proto.Clone(t.GetId()).(*cpv1.TaskID), Inputs: req.GetInputs(),
+		Phase: cpv1.RunPhase_RUN_PHASE_QUEUED, TriggeredBy: u.Subject, CreatedAt: now, UpdatedAt: now,
+	}
+	s.mu.Lock()
+	k := runKey(run.Org, run.Project, run.Domain, name)
+	s.runs[k] = run
+	s.order = append(s.order, k)
+	snapshot := proto.Clone(run).(*cpv1.Run)
+	delay := s.queueDelay
+	s.mu.Unlock()
+
+	s.logger.Info("devserver: run created", slog.String("run", name), slog.String("task", id.GetName()), slog.String("triggered_by", u.Subject))
+	s.wg.Add(1)
+	go s.execute(k, executors[t.GetExecutor()], delay)
+	return &cpv1.CreateRunResponse{Run: snapshot}, nil
+}
+
+// execute moves a run through queued → running → succeeded or failed.
+func (s *Server) execute(k string, run executor, delay time.Duration) {
+	defer s.wg.Done()
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-s.ctx.Done():
+		s.finish(k, nil, errors.New("cancelled: the control plane stopped"))
+		return
+	}
+	s.mu.Lock()
+	r := s.runs[k]
+	r.Phase = cpv1.RunPhase_RUN_PHASE_RUNNING
+	r.UpdatedAt = timestamppb.Now()
+	inputs := r.Inputs
+	s.mu.Unlock()
+	out, err := func() (out map[string]*cpv1.Literal, err error) {
+		defer func() {
+			if recover() != nil {
+				err = errors.New("the task crashed")
+			}
+		}()
+		return run(s.ctx, inputs)
+	}()
+	s.finish(k, out, err)
+}
+
+func (s *Server) finish(k string, out map[string]*cpv1.Literal, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.runs[k]
+	r.UpdatedAt = timestamppb.Now()
+	if err != nil {
+		r.Phase = cpv1.RunPhase_RUN_PHASE_FAILED
+		r.Error = err.Error()
+		return
+	}
+	r.Phase = cpv1.RunPhase_RUN_PHASE_SUCCEEDED
+	r.Outputs = out
+}
+
+func runName() (string, error) {
+	b := make([]byte, 5)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "r" + hex.EncodeToString(b), nil
+}
+
+// GetRun implements [cpv1.RunServiceServer].
+func (s *Server) GetRun(ctx context.Context, req *cpv1.GetRunRequest) (*cpv1.GetRunResponse, error) {
+	if _, err := authorize(ctx, req.GetProject(), req.GetDomain(), RoleView); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.runs[runKey(req.GetOrg(), req.GetProject(), req.GetDomain(), req.GetName())]
+	if !ok {
+		return nil, status.Error(codes.NotFound, "run not found")
+	}
+	return &cpv1.GetRunResponse{Run: proto.Clone(r).(*cpv1.Run)}, nil
+}
+
+// ListRuns implements [cpv1.RunServiceServer].
+func (s *Server) ListRuns(ctx context.Context, req *cpv1.ListRunsRequest) (*cpv1.ListRunsResponse, error) {
+	if _, err := authorize(ctx, req.GetProject(), req.GetDomain(), RoleView); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	prefix := req.GetOrg() + "/" + req.GetProject() + "/" + req.GetDomain() + "/"
+	var out []*cpv1.Run
+	for i := len(s.order) - 1; i >= 0; i-- {
+		if strings.HasPrefix(s.order[i], prefix) {
+			out = append(out, proto.Clone(s.runs[s.order[i]]).(*cpv1.Run))
+		}
+	}
+	return &cpv1.ListRunsResponse{Runs: out}, nil
+}
