@@ -377,6 +377,22 @@ func (s suite) ambiguousHeader(t *testing.T) {
 		r := s.send(t, c, get("/protected", tc.name, tc.a, strings.ToLower(tc.name), tc.b))
 		expectRefused(t, tc.name+" sent on two lines must not be forwarded or picked from", r[0], rec, 400)
 	}
+	// The same holds for extractors that read part of a header, and for
+	// custom ones.
+	custom := func(r extractors.Request) (string, string, bool) {
+		if v := r.Values("X-Tenant-Token"); len(v) > 0 {
+			return "x-tenant-token", v[0], true
+		}
+		return "", "", false
+	}
+	c, rec = s.serve(t, core.WithExtractors(extractors.Cookies("session"), custom))
+	r := s.send(t, c, get("/protected", "Cookie", "session=a", "Cookie", "session=b"))
+	expectRefused(t, "Cookie lines read by Cookies(...) sent twice", r[0], rec, 400)
+	r = s.send(t, c, get("/protected", "X-Tenant-Token", "t1", "X-Tenant-Token", "t2"))
+	expectRefused(t, "a custom extractor's header sent twice", r[0], rec, 400)
+	r = s.send(t, c, get("/protected", "Cookie", "session=a; other=b", "X-Tenant-Token", "t1"))
+	expectForwarded(t, "Cookies(...) and a custom extractor, one line each", r[0], rec,
+		core.Pair{Key: "cookie", Value: "session=a"}, core.Pair{Key: "x-tenant-token", Value: "t1"})
 }
 
 func (s suite) sizeCap(t *testing.T) {
