@@ -99,28 +99,36 @@ type clientInterceptor struct {
 var errNoCredentials = connect.NewError(connect.CodeUnauthenticated,
 	errors.New("passthrough: the call's context carries no caller credentials (pass the request's context, or use core.WithMetadata)"))
 
-// apply sets the credentials of ctx on h.
-func (i *clientInterceptor) apply(ctx context.Context, h http.Header) error {
-	md, send, err := core.Outgoing(ctx, i.anonymous, i.maxValue)
+// credentials checks the call's context and returns the Metadata to send;
+// send is false when there is none and anonymous calls are allowed.
+func (i *clientInterceptor) credentials(ctx context.Context) (md core.Metadata, send bool, err error) {
+	md, send, err = core.Outgoing(ctx, i.anonymous, i.maxValue)
 	switch {
 	case errors.Is(err, core.ErrMissingCredentials):
-		return errNoCredentials
+		return md, false, errNoCredentials
 	case err != nil:
-		return connect.NewError(connect.CodeInvalidArgument, err)
-	case !send:
-		return nil
+		return md, false, connect.NewError(connect.CodeInvalidArgument, err)
 	}
+	return md, send, nil
+}
+
+// setHeaders sets each credential header to its one value, replacing any
+// the caller set.
+func setHeaders(h http.Header, md core.Metadata) {
 	for k, v := range md.All {
 		h[http.CanonicalHeaderKey(k)] = []string{v}
 	}
-	return nil
 }
 
 func (i *clientInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
 		if req.Spec().IsClient {
-			if err := i.apply(ctx, req.Header()); err != nil {
+			md, send, err := i.credentials(ctx)
+			if err != nil {
 				return nil, err
+			}
+			if send {
+				setHeaders(req.Header(), md)
 			}
 		}
 		return next(ctx, req)
@@ -130,21 +138,28 @@ func (i *clientInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc 
 func (i *clientInterceptor) WrapStreamingClient(next connect.StreamingClientFunc) connect.StreamingClientFunc {
 	return func(ctx context.Context, spec connect.Spec) connect.StreamingClientConn {
 		conn := next(ctx, spec)
-		if err := i.apply(ctx, conn.RequestHeader()); err != nil {
+		md, send, err := i.credentials(ctx)
+		if err != nil {
 			return &failedConn{StreamingClientConn: conn, err: err}
 		}
+		if !send {
+			return conn
+		}
+		setHeaders(conn.RequestHeader(), md)
 		// The caller may still set headers on the stream before its first
 		// message; set ours again just before the request goes out, so they
 		// win there too.
-		return &credConn{StreamingClientConn: conn, reapply: func() { _ = i.apply(ctx, conn.RequestHeader()) }}
+		return &credConn{StreamingClientConn: conn, md: md}
 	}
 }
 
 type credConn struct {
 	connect.StreamingClientConn
-	once    sync.Once
-	reapply func()
+	once sync.Once
+	md   core.Metadata
 }
+
+func (c *credConn) reapply() { setHeaders(c.RequestHeader(), c.md) }
 
 func (c *credConn) Send(m any) error {
 	c.once.Do(c.reapply)

@@ -228,23 +228,23 @@ func PerRPCCredentials(opts ...ClientOption) credentials.PerRPCCredentials {
 	if err != nil {
 		panic(err.Error())
 	}
-	return callCredentials{requireSecurity: !cfg.insecure, anonymous: cfg.anonymous, maxValue: cfg.maxValue}
+	return newCallCredentials(cfg)
 }
 
+// forwarder is the interceptors' state: the policy to check each call
+// against, and the per-call credentials attached to calls that passed.
 type forwarder struct {
-	anonymous bool
-	maxValue  int
-	creds     grpc.CallOption
+	policy callCredentials
+	creds  grpc.CallOption
 }
 
 func newForwarder(cfg *clientConfig) *forwarder {
-	return &forwarder{
-		anonymous: cfg.anonymous,
-		maxValue:  cfg.maxValue,
-		creds: grpc.PerRPCCredentials(callCredentials{
-			requireSecurity: !cfg.insecure, anonymous: cfg.anonymous, maxValue: cfg.maxValue,
-		}),
-	}
+	policy := newCallCredentials(cfg)
+	// The interceptor has checked the call before it attaches these, so
+	// they only read the Metadata; gRPC still enforces transport security.
+	checked := policy
+	checked.checked = true
+	return &forwarder{policy: policy, creds: grpc.PerRPCCredentials(checked)}
 }
 
 var errNoCredentials = status.Error(codes.Unauthenticated,
@@ -261,9 +261,9 @@ func asStatus(err error) error {
 // prepare checks the call's credentials and returns the context to send it
 // with, and whether credentials are attached.
 func (f *forwarder) prepare(ctx context.Context) (context.Context, bool, error) {
-	md, send, err := core.Outgoing(ctx, f.anonymous, f.maxValue)
+	md, send, err := f.policy.outgoing(ctx)
 	if err != nil {
-		return nil, false, asStatus(err)
+		return nil, false, err
 	}
 	if !send {
 		return ctx, false, nil
@@ -312,15 +312,32 @@ type callCredentials struct {
 	requireSecurity bool
 	anonymous       bool
 	maxValue        int
+	checked         bool // attached by the interceptor, which checked the call already
+}
+
+func newCallCredentials(cfg *clientConfig) callCredentials {
+	return callCredentials{requireSecurity: !cfg.insecure, anonymous: cfg.anonymous, maxValue: cfg.maxValue}
+}
+
+// outgoing is [core.Outgoing] with this policy, its error a gRPC status.
+func (c callCredentials) outgoing(ctx context.Context) (core.Metadata, bool, error) {
+	md, send, err := core.Outgoing(ctx, c.anonymous, c.maxValue)
+	if err != nil {
+		return md, false, asStatus(err)
+	}
+	return md, send, nil
 }
 
 func (c callCredentials) GetRequestMetadata(ctx context.Context, _ ...string) (map[string]string, error) {
-	md, send, err := core.Outgoing(ctx, c.anonymous, c.maxValue)
-	if err != nil {
-		return nil, asStatus(err)
-	}
-	if !send {
-		return nil, nil
+	var md core.Metadata
+	if c.checked {
+		md, _ = core.FromContext(ctx)
+	} else {
+		var send bool
+		var err error
+		if md, send, err = c.outgoing(ctx); err != nil || !send {
+			return nil, err
+		}
 	}
 	out := make(map[string]string, md.Len())
 	for k, v := range md.All {
