@@ -114,11 +114,11 @@ const redacted = "[REDACTED]"
 func (m Metadata) String() string {
 	var b strings.Builder
 	b.WriteString("Metadata{")
-	for i, p := range m.Pairs() {
-		if i > 0 {
+	for k := range m.All {
+		if b.Len() > len("Metadata{") {
 			b.WriteString(", ")
 		}
-		b.WriteString(p.Key)
+		b.WriteString(k)
 		b.WriteString("=" + redacted)
 	}
 	b.WriteString("}")
@@ -134,8 +134,8 @@ func (m Metadata) Format(f fmt.State, verb rune) {
 // LogValue implements [slog.LogValuer]: a group of keys with redacted values.
 func (m Metadata) LogValue() slog.Value {
 	attrs := make([]slog.Attr, 0, m.Len())
-	for _, p := range m.Pairs() {
-		attrs = append(attrs, slog.String(p.Key, redacted))
+	for k := range m.All {
+		attrs = append(attrs, slog.String(k, redacted))
 	}
 	return slog.GroupValue(attrs...)
 }
