@@ -24,6 +24,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,6 +49,10 @@ func main() {
 	}
 	frameworks := webhook.Frameworks
 	if *framework != "all" {
+		if !slices.Contains(webhook.Frameworks, *framework) {
+			fmt.Fprintf(os.Stderr, "loadrun: unknown framework %q (want all, %s)\n", *framework, strings.Join(webhook.Frameworks, ", "))
+			os.Exit(2)
+		}
 		frameworks = []string{*framework}
 	}
 	if err := run(frameworks, *callers, *duration, *rounds); err != nil {
@@ -188,29 +193,15 @@ func measure(fw, mode, endpoint string, keys []string, duration time.Duration) (
 		p99: metrics.Latencies.P99, requests: metrics.Requests, mismatches: mismatches}, nil
 }
 
-// serve starts the service on loopback with the chosen framework.
+// serve starts the service on loopback with the chosen framework, through
+// the same Service.Serve the webhook runner uses.
 func serve(fw string, svc *webhook.Service) (base string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	base = "http://" + ln.Addr().String()
-	if fw == "fiber" {
-		app := svc.FiberApp()
-		go func() { _ = app.Listener(ln) }()
-		return base, func() { _ = app.Shutdown() }, nil
-	}
-	var h http.Handler
-	switch fw {
-	case "gin":
-		h = svc.GinHandler()
-	case "echo":
-		h = svc.EchoHandler()
-	default:
-		ln.Close()
-		return "", nil, fmt.Errorf("unknown framework %q", fw)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return base, func() { _ = srv.Close() }, nil
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- svc.Serve(ctx, fw, ln, 10*time.Second) }()
+	return "http://" + ln.Addr().String(), func() { cancel(); <-done }, nil
 }

@@ -104,36 +104,42 @@ func Run(ctx context.Context, o Options) error {
 	svc := NewService(cp, o.Timeout, o.Logger)
 	o.Logger.Info("webhook runner listening", slog.String("addr", o.Listener.Addr().String()),
 		slog.String("framework", o.Framework), slog.String("control_plane", endpoint), slog.String("protocol", o.Protocol))
-	if o.Framework == "fiber" {
-		return serveFiber(ctx, svc, o)
-	}
-	var h http.Handler
-	if o.Framework == "gin" {
-		h = svc.GinHandler()
-	} else {
-		h = svc.EchoHandler()
-	}
-	return serveHTTP(ctx, h, o)
+	return svc.Serve(ctx, o.Framework, o.Listener, o.ShutdownTimeout)
 }
 
-func serveHTTP(ctx context.Context, h http.Handler, o Options) error {
+// Serve serves s on ln with framework ("gin", "echo" or "fiber") until ctx
+// is done, then shuts down, letting in-flight requests finish within
+// shutdownTimeout.
+func (s *Service) Serve(ctx context.Context, framework string, ln net.Listener, shutdownTimeout time.Duration) error {
+	switch framework {
+	case "fiber":
+		return s.serveFiber(ctx, ln, shutdownTimeout)
+	case "gin":
+		return s.serveHTTP(ctx, s.GinHandler(), ln, shutdownTimeout)
+	case "echo":
+		return s.serveHTTP(ctx, s.EchoHandler(), ln, shutdownTimeout)
+	}
+	return fmt.Errorf("unknown framework %q (want one of %s)", framework, strings.Join(Frameworks, ", "))
+}
+
+func (s *Service) serveHTTP(ctx context.Context, h http.Handler, ln net.Listener, shutdownTimeout time.Duration) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(o.Logger.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(o.Listener) }()
+	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	o.Logger.Info("shutting down: waiting for in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
+	s.logger.Info("shutting down: waiting for in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -142,17 +148,17 @@ func serveHTTP(ctx context.Context, h http.Handler, o Options) error {
 	return nil
 }
 
-func serveFiber(ctx context.Context, svc *Service, o Options) error {
-	app := svc.FiberApp()
+func (s *Service) serveFiber(ctx context.Context, ln net.Listener, shutdownTimeout time.Duration) error {
+	app := s.FiberApp()
 	errc := make(chan error, 1)
-	go func() { errc <- app.Listener(o.Listener) }()
+	go func() { errc <- app.Listener(ln) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	o.Logger.Info("shutting down: waiting for in-flight requests")
-	if err := app.ShutdownWithTimeout(o.ShutdownTimeout); err != nil {
+	s.logger.Info("shutting down: waiting for in-flight requests")
+	if err := app.ShutdownWithTimeout(shutdownTimeout); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	<-errc
@@ -197,13 +203,6 @@ func startDevServer(o Options) (stop func(), grpcAddr, connectURL string, err er
 // PrintDemoKeys writes the demo users' keys once, for a person starting the
 // service, as shell lines ready to paste. It is not a log line.
 func PrintDemoKeys(w io.Writer, cfg devserver.Config, base string) {
-	fmt.Fprintln(w, "# Development control plane users; new keys at every start, shown only here:")
-	for _, u := range cfg.Users {
-		var roles []string
-		for _, g := range u.Grants {
-			roles = append(roles, fmt.Sprintf("%s in %s/%s", g.Role, g.Project, g.Domain))
-		}
-		fmt.Fprintf(w, "export %s_KEY=%s   # %s: %s\n", strings.ToUpper(u.Subject), u.APIKey, u.Name, strings.Join(roles, ", "))
-	}
+	cfg.WriteExports(w)
 	fmt.Fprintf(w, "export WEBHOOK=%s\n", base)
 }
