@@ -18,7 +18,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
@@ -56,10 +55,7 @@ func run(listen, connectListen, config string) error {
 		return err
 	}
 	if config == "" {
-		fmt.Println("# Development control plane users; new keys at every start, shown only here:")
-		for _, u := range cfg.Users {
-			fmt.Printf("export %s_KEY=%s\n", strings.ToUpper(u.Subject), u.APIKey)
-		}
+		cfg.WriteExports(os.Stdout)
 	}
 	logger.Info("development control plane listening", slog.String("grpc", ln.Addr().String()))
 	if connectListen != "" {

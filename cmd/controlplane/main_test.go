@@ -46,8 +46,8 @@ func TestCommand(t *testing.T) {
 	keys := map[string]string{}
 	sc := bufio.NewScanner(stdout)
 	for len(keys) < 2 && sc.Scan() {
-		if name, key, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "="); ok {
-			keys[name] = key
+		if name, rest, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "="); ok {
+			keys[name] = strings.Fields(rest)[0]
 		}
 	}
 	// The listening addresses are in the JSON logs.

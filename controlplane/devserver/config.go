@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 )
@@ -157,4 +158,19 @@ func NewAPIKey() (string, error) {
 		return "", fmt.Errorf("devserver: generating an API key: %w", err)
 	}
 	return "cp_" + hex.EncodeToString(b), nil
+}
+
+// WriteExports writes the users' keys as shell lines ready to paste
+// ("export ALICE_KEY=…   # Alice Runner: run in demo/*"), for a person
+// starting a development server. It is the only place keys are shown: call
+// it once, at start, and never through a logger.
+func (c Config) WriteExports(w io.Writer) {
+	fmt.Fprintln(w, "# Development control plane users; new keys at every start, shown only here:")
+	for _, u := range c.Users {
+		var roles []string
+		for _, g := range u.Grants {
+			roles = append(roles, fmt.Sprintf("%s in %s/%s", g.Role, g.Project, g.Domain))
+		}
+		fmt.Fprintf(w, "export %s_KEY=%s   # %s: %s\n", strings.ToUpper(u.Subject), u.APIKey, u.Name, strings.Join(roles, ", "))
+	}
 }
