@@ -30,12 +30,14 @@ func Run(t *testing.T, h Harness) {
 	t.Run("OptionalMode", s.optionalMode)
 	t.Run("ExcludedPathsExact", s.excludedPathsExact)
 	t.Run("ExcludedPrefixes", s.excludedPrefixes)
+	t.Run("ExcludedByMethod", s.excludedByMethod)
 	t.Run("Skipper", s.skipper)
 	t.Run("MalformedValues", s.malformedValues)
 	t.Run("AmbiguousHeader", s.ambiguousHeader)
 	t.Run("SizeCap", s.sizeCap)
 	t.Run("InvalidConfiguration", s.invalidConfiguration)
 	t.Run("CustomExtractors", s.customExtractors)
+	t.Run("WrappingExtractor", s.wrappingExtractor)
 	t.Run("PanickingExtractor", s.panickingExtractor)
 	t.Run("NoSecretInLogsOrBodies", s.noSecretInLogsOrBodies)
 	t.Run("ConcurrentIsolation", s.concurrentIsolation)
@@ -327,6 +329,38 @@ func (s suite) excludedServices(t *testing.T) {
 	}
 }
 
+// excludedByMethod: "GET /health" excludes GET and HEAD only; every other
+// method on the same path needs credentials, while a method-less pattern
+// still covers every method. RPC transports send every call as POST.
+func (s suite) excludedByMethod(t *testing.T) {
+	t.Parallel()
+	if s.h.GRPC {
+		c, rec := s.serve(t, core.WithExcludedPaths("GET "+s.p("/health"), "POST "+s.p("/ping")))
+		r := s.send(t, c, get("/health"))
+		expectRefused(t, `an RPC call is a POST: "GET /health" must not exclude it`, r[0], rec, 0)
+		r = s.send(t, c, get("/ping"))
+		expectForwarded(t, `"POST /ping" excludes the RPC /ping`, r[0], rec)
+		return
+	}
+	c, rec := s.serve(t, core.WithExcludedPaths("GET /health", "/metrics"), core.WithExcludedPrefixes("GET /public"))
+	for _, m := range []string{"GET", "HEAD"} {
+		for _, p := range []string{"/health", "/metrics", "/public/a"} {
+			r := s.send(t, c, Request{Method: m, Path: p})
+			expectForwarded(t, m+" "+p+" is excluded", r[0], rec)
+		}
+	}
+	for _, m := range []string{"POST", "PUT", "DELETE", "PATCH", "OPTIONS"} {
+		r := s.send(t, c, Request{Method: m, Path: "/metrics"})
+		expectForwarded(t, m+" /metrics is excluded by the method-less pattern", r[0], rec)
+		for _, p := range []string{"/health", "/public/a"} {
+			r := s.send(t, c, Request{Method: m, Path: p})
+			expectRefused(t, m+" "+p+" is excluded for GET only and needs credentials", r[0], rec, 0)
+		}
+		r = s.send(t, c, Request{Method: m, Path: "/health", Header: []Field{{"Authorization", token}}})
+		expectForwarded(t, m+" /health with credentials", r[0], rec, core.Pair{Key: "authorization", Value: token})
+	}
+}
+
 func (s suite) skipper(t *testing.T) {
 	t.Parallel()
 	c, rec := s.serve(t, core.WithSkipper(func(r extractors.Request) bool {
@@ -379,12 +413,12 @@ func (s suite) ambiguousHeader(t *testing.T) {
 	}
 	// The same holds for extractors that read part of a header, and for
 	// custom ones.
-	custom := func(r extractors.Request) (string, string, bool) {
+	custom := extractors.Func("x-tenant-token", func(r extractors.Request) (string, bool) {
 		if v := r.Values("X-Tenant-Token"); len(v) > 0 {
-			return "x-tenant-token", v[0], true
+			return v[0], true
 		}
-		return "", "", false
-	}
+		return "", false
+	})
 	c, rec = s.serve(t, core.WithExtractors(extractors.Cookies("session"), custom))
 	r := s.send(t, c, get("/protected", "Cookie", "session=a", "Cookie", "session=b"))
 	expectRefused(t, "Cookie lines read by Cookies(...) sent twice", r[0], rec, 400)
@@ -432,7 +466,15 @@ func (s suite) invalidConfiguration(t *testing.T) {
 		{"binary key", core.WithExtractors(extractors.Header("X-Token-Bin"))},
 		{"no cookie names", core.WithExtractors(extractors.Cookies())},
 		{"invalid cookie name", core.WithExtractors(extractors.Cookies("a;b"))},
-		{"nil extractor", core.WithExtractors(nil)},
+		{"zero extractor", core.WithExtractors(extractors.Extractor{})},
+		{"nil Func", core.WithExtractors(extractors.Func("x-token", nil))},
+		{"Func with an invalid key", core.WithExtractors(extractors.Func("X Token", func(extractors.Request) (string, bool) { return "", false }))},
+		{"Func with a reserved key", core.WithExtractors(extractors.Func("grpc-timeout", func(extractors.Request) (string, bool) { return "", false }))},
+		{"lower-case method in an exclusion", core.WithExcludedPaths("get /health")},
+		{"method without a path", core.WithExcludedPaths("GET ")},
+		{"two spaces in an exclusion", core.WithExcludedPaths("GET  /health")},
+		{"wildcard in an exclusion", core.WithExcludedPaths("/users/{id}")},
+		{"host in an exclusion", core.WithExcludedPaths("GET example.com/health")},
 		{"no extractors", core.WithExtractors()},
 		{"duplicate keys", core.WithExtractors(extractors.Cookie(), extractors.Cookies("session"))},
 		{"nil logger", core.WithLogger(nil)},
@@ -448,6 +490,9 @@ func (s suite) invalidConfiguration(t *testing.T) {
 			}
 			if !strings.HasPrefix(msg, "passthrough:") {
 				t.Fatalf("construction panic %q must start with %q", msg, "passthrough:")
+			}
+			if n := strings.Count(msg, "passthrough:"); n != 1 {
+				t.Fatalf("construction panic %q repeats the %q prefix %d times; want it once", msg, "passthrough:", n)
 			}
 		})
 	}
@@ -478,17 +523,45 @@ func (s suite) customExtractors(t *testing.T) {
 	expectRefused(t, "Authorization is not configured here", r[0], rec, 401)
 }
 
+// wrappingExtractor: a custom extractor that calls a built-in one is called
+// on every request, and what it returns is what is forwarded.
+func (s suite) wrappingExtractor(t *testing.T) {
+	t.Parallel()
+	bearerOnly := extractors.Func("authorization", func(r extractors.Request) (string, bool) {
+		v, ok := extractors.Authorization().Extract(r)
+		if !ok || !strings.HasPrefix(v, "Bearer ") {
+			return "", false
+		}
+		return v, true
+	})
+	addScheme := extractors.Func("x-api-key", func(r extractors.Request) (string, bool) {
+		v, ok := extractors.Header("X-API-Key").Extract(r)
+		if !ok {
+			return "", false
+		}
+		return "Key " + v, true
+	})
+	c, rec := s.serve(t, core.WithExtractors(bearerOnly, addScheme))
+	r := s.send(t, c, get("/protected", "Authorization", "Basic dXNlcjpwYXNz"))
+	expectRefused(t, "a wrapper that refuses Basic credentials must not forward them", r[0], rec, 401)
+	r = s.send(t, c, get("/protected", "Authorization", token, "X-API-Key", "k1"))
+	expectForwarded(t, "a wrapper's own value is what is forwarded", r[0], rec,
+		core.Pair{Key: "authorization", Value: token}, core.Pair{Key: "x-api-key", Value: "Key k1"})
+	r = s.send(t, c, get("/protected", "X-API-Key", "k1", "x-api-key", "k2"))
+	expectRefused(t, "a header a wrapper read arrived on two lines", r[0], rec, 400)
+}
+
 func (s suite) panickingExtractor(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
 	var mu sync.Mutex
 	logger := slog.New(slog.NewJSONHandler(&lockedWriter{w: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	boom := func(r extractors.Request) (string, string, bool) {
+	boom := extractors.Func("x-boom", func(r extractors.Request) (string, bool) {
 		if v := r.Values("X-Boom"); len(v) > 0 {
 			panic("extractor exploded holding " + v[0])
 		}
-		return "", "", false
-	}
+		return "", false
+	})
 	rec := &recorder{}
 	c := s.h.Serve(t, []core.Option{core.WithLogger(logger), core.WithExtractors(boom, extractors.Authorization())}, rec.handle)
 	secret := "Bearer panic-canary-5150"

@@ -31,6 +31,8 @@ type brokenRequest struct{ r *http.Request }
 
 func (b brokenRequest) Values(name string) []string { return b.r.Header.Values(name) }
 func (b brokenRequest) Path() string                { return path.Clean(b.r.URL.Path) }
+func (b brokenRequest) Method() string              { return b.r.Method }
+func (b brokenRequest) Query(n string) []string     { return b.r.URL.Query()[n] }
 
 func brokenServe(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
 	engine := core.MustNew(opts...)

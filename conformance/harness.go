@@ -57,6 +57,9 @@ type Field struct {
 // Request is what the suite sends: a path (a full method name for gRPC)
 // and header lines, in order; a name may repeat.
 type Request struct {
+	// Method is the HTTP method, "GET" when empty. Clients for RPC
+	// transports ignore it: every call is a POST.
+	Method string
 	Path   string
 	Header []Field
 }
@@ -102,7 +105,11 @@ func (c rawHTTP) Exchange(ctx context.Context, reqs ...Request) ([]Response, err
 	out := make([]Response, 0, len(reqs))
 	for i, r := range reqs {
 		var b strings.Builder
-		fmt.Fprintf(&b, "GET %s HTTP/1.1\r\nHost: conformance.test\r\n", r.Path)
+		method := r.Method
+		if method == "" {
+			method = http.MethodGet
+		}
+		fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: conformance.test\r\n", method, r.Path)
 		for _, f := range r.Header {
 			b.WriteString(f.Name + ": " + f.Value + "\r\n")
 		}
@@ -110,7 +117,7 @@ func (c rawHTTP) Exchange(ctx context.Context, reqs ...Request) ([]Response, err
 		if _, err := io.WriteString(conn, b.String()); err != nil {
 			return out, fmt.Errorf("request %d: write: %w", i, err)
 		}
-		resp, err := http.ReadResponse(br, nil)
+		resp, err := http.ReadResponse(br, &http.Request{Method: method})
 		if err != nil {
 			return out, fmt.Errorf("request %d: read response: %w", i, err)
 		}

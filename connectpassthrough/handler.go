@@ -82,3 +82,10 @@ func (q request) Peek(name string) (string, int) {
 }
 
 func (q request) Path() string { return q.procedure }
+
+// Method is "POST", as for gRPC: exclusions name procedures, not HTTP
+// methods.
+func (request) Method() string { return "POST" }
+
+// Query is nil: the procedure's arguments are not credentials.
+func (request) Query(string) []string { return nil }

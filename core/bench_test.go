@@ -15,7 +15,9 @@ func (v httpView) Values(name string) []string {
 	}
 	return v.h.Values(name)
 }
-func (v httpView) Path() string { return "/work" }
+func (v httpView) Path() string          { return "/work" }
+func (v httpView) Method() string        { return "GET" }
+func (v httpView) Query(string) []string { return nil }
 
 // BenchmarkDecide is the core's share of every request, without a
 // framework around it.

@@ -16,14 +16,23 @@ import (
 
 // fakeRequest is a plain in-memory request view for unit tests.
 type fakeRequest struct {
+	method string
 	path   string
 	header map[string][]string
+	query  map[string][]string
 }
 
 func (f fakeRequest) Values(name string) []string {
 	return f.header[textproto.CanonicalMIMEHeaderKey(name)]
 }
 func (f fakeRequest) Path() string { return f.path }
+func (f fakeRequest) Method() string {
+	if f.method == "" {
+		return "GET"
+	}
+	return f.method
+}
+func (f fakeRequest) Query(name string) []string { return f.query[name] }
 
 func req(path string, kv ...string) fakeRequest {
 	h := map[string][]string{}
@@ -115,8 +124,43 @@ func TestExcluded(t *testing.T) {
 		{"/public/%2e%2e", false}, {"/public/x;y", false}, {"/public/x\\y", false},
 		{"/static", true}, {"/static/a.js", true}, {"/staticx", false}, {"/", false}, {"", false},
 	} {
-		if got := e.Excluded(tc.path); got != tc.want {
-			t.Errorf("Excluded(%q) = %v, want %v", tc.path, got, tc.want)
+		for _, m := range []string{"GET", "POST", "DELETE"} {
+			if got := e.Excluded(m, tc.path); got != tc.want {
+				t.Errorf("Excluded(%s, %q) = %v, want %v", m, tc.path, got, tc.want)
+			}
+		}
+	}
+}
+
+// A pattern with a method excludes the path for that method only; "GET"
+// also covers "HEAD", as in net/http.ServeMux patterns; the method-less
+// form keeps meaning every method.
+func TestExcludedByMethod(t *testing.T) {
+	t.Parallel()
+	for _, many := range []bool{false, true} {
+		paths := []string{"GET /health", "POST /hooks/in", "/metrics"}
+		if many { // past the list-to-map threshold
+			for i := range 10 {
+				paths = append(paths, fmt.Sprintf("PUT /filler/%d", i))
+			}
+			paths = append(paths, "DELETE /health")
+		}
+		e := core.MustNew(quiet(), core.WithExcludedPaths(paths...), core.WithExcludedPrefixes("GET /public", "/static"))
+		for _, tc := range []struct {
+			method, path string
+			want         bool
+		}{
+			{"GET", "/health", true}, {"HEAD", "/health", true}, {"POST", "/health", false},
+			{"PUT", "/health", false}, {"get", "/health", false}, {"OPTIONS", "/health", false},
+			{"POST", "/hooks/in", true}, {"GET", "/hooks/in", false}, {"HEAD", "/hooks/in", false},
+			{"GET", "/metrics", true}, {"POST", "/metrics", true}, {"BREW", "/metrics", true},
+			{"GET", "/public/a", true}, {"HEAD", "/public/a", true}, {"POST", "/public/a", false},
+			{"DELETE", "/static/a.js", true},
+			{"DELETE", "/health", many},
+		} {
+			if got := e.Excluded(tc.method, tc.path); got != tc.want {
+				t.Errorf("many=%v: Excluded(%s, %q) = %v, want %v", many, tc.method, tc.path, got, tc.want)
+			}
 		}
 	}
 }

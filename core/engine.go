@@ -13,11 +13,10 @@ import (
 // path excluded or skipped, which credentials does the request carry, are
 // they valid, and may the request go on. It is safe for concurrent use.
 type Engine struct {
-	exactList  []string            // a few exact exclusions: compared in turn
-	exact      map[string]struct{} // many: looked up
-	prefixes   []string
-	extractors []extractors.Extractor
-	infos      []extractors.Info
+	exactList  []exclusion         // a few exact exclusions: compared in turn
+	exact      map[string][]string // many: path to methods ("" for any)
+	prefixes   []exclusion
+	extractors []source
 	logger     *slog.Logger
 	optional   bool
 	skipper    Skipper
@@ -32,20 +31,22 @@ func New(opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		prefixes:   c.prefixes,
-		extractors: c.extractors,
-		infos:      c.infos,
-		logger:     c.logger,
-		optional:   c.optional,
-		skipper:    c.skipper,
-		maxValue:   c.maxValue,
+		prefixes: c.prefixes,
+		logger:   c.logger,
+		optional: c.optional,
+		skipper:  c.skipper,
+		maxValue: c.maxValue,
+	}
+	for _, ex := range c.extractors {
+		header, whole := ex.Source()
+		e.extractors = append(e.extractors, source{ex: ex, key: ex.Key(), header: header, whole: whole})
 	}
 	if len(c.exact) <= 8 {
 		e.exactList = c.exact
 	} else {
-		e.exact = make(map[string]struct{}, len(c.exact))
-		for _, p := range c.exact {
-			e.exact[p] = struct{}{}
+		e.exact = make(map[string][]string, len(c.exact))
+		for _, x := range c.exact {
+			e.exact[x.path] = append(e.exact[x.path], x.method)
 		}
 	}
 	return e, nil
@@ -142,22 +143,33 @@ func (d Decision) Context(parent context.Context) context.Context {
 	return NewContext(parent, d.md)
 }
 
-// Excluded reports whether path is excluded by [WithExcludedPaths] or
-// [WithExcludedPrefixes].
-func (e *Engine) Excluded(path string) bool {
+// source is one configured extractor and what its constructor declared.
+type source struct {
+	ex     extractors.Extractor
+	key    string
+	header string // the one header a built-in reads; "" for a Func
+	whole  bool   // forwards header's single value unchanged
+}
+
+// Excluded reports whether a request with this method and path is excluded
+// by [WithExcludedPaths] or [WithExcludedPrefixes].
+func (e *Engine) Excluded(method, path string) bool {
 	if e.exact != nil {
-		if _, ok := e.exact[path]; ok {
-			return true
+		for _, m := range e.exact[path] {
+			if methodMatches(m, method) {
+				return true
+			}
 		}
 	} else {
 		for _, x := range e.exactList {
-			if x == path {
+			if x.path == path && methodMatches(x.method, method) {
 				return true
 			}
 		}
 	}
-	for _, p := range e.prefixes {
-		if !strings.HasPrefix(path, p) {
+	for _, x := range e.prefixes {
+		p := x.path
+		if !strings.HasPrefix(path, p) || !methodMatches(x.method, method) {
 			continue
 		}
 		rest := path[len(p):]
@@ -189,7 +201,7 @@ func plainRest(rest string) bool {
 // Decide looks at one request and says what to do with it. It never panics
 // because of the request or a custom extractor.
 func (e *Engine) Decide(r extractors.Request) Decision {
-	if e.Excluded(r.Path()) || e.skip(r) {
+	if e.Excluded(r.Method(), r.Path()) || e.skip(r) {
 		return Decision{}
 	}
 	_, volatile := r.(extractors.Volatile)
@@ -197,63 +209,60 @@ func (e *Engine) Decide(r extractors.Request) Decision {
 	// Collect on the stack; allocate once, at the end, exactly what is kept.
 	var found [4]Pair
 	kept := found[:0]
-	for i, ex := range e.extractors {
-		info := e.infos[i]
-		var key, value string
-		if info.Whole {
+	var tr *tracker // shared by the Func extractors of this request
+	for i := range e.extractors {
+		src := &e.extractors[i]
+		var value string
+		switch {
+		case src.whole:
 			// A whole-header extractor: read the header here, once, which
 			// also shows whether it came on more than one line.
 			var lines int
 			if peeker != nil {
-				value, lines = peeker.Peek(info.Header)
-			} else if vals := r.Values(info.Header); len(vals) > 0 {
+				value, lines = peeker.Peek(src.header)
+			} else if vals := r.Values(src.header); len(vals) > 0 {
 				value, lines = vals[0], len(vals)
 			}
 			if lines == 0 {
 				continue
 			}
 			if lines > 1 {
-				return e.refuse(info.Key, rejectAmbiguous)
+				return e.refuse(src.key, rejectAmbiguous)
 			}
-			key = info.Key
-		} else {
+		case src.header != "":
+			// A built-in that reads one header and derives the value.
+			if len(r.Values(src.header)) > 1 {
+				return e.refuse(src.key, rejectAmbiguous)
+			}
 			var ok bool
-			key, value, ok = e.run(i, ex, r)
-			if !ok {
+			if value, ok = src.ex.Extract(r); !ok {
 				continue
 			}
-			// The key was validated at construction unless the extractor
-			// returns a different one now.
-			if key != info.Key {
-				if err := ValidateKey(key); err != nil {
-					e.logger.Error("passthrough: extractor returned an invalid key; ignored", slog.Int("extractor", i), slog.String("error", err.Error()))
-					continue
-				}
+		default:
+			// A Func: user code, run on a view that notes every header or
+			// query parameter read that arrived more than once.
+			if tr == nil {
+				tr = &tracker{r: r}
 			}
-			// A credential header on more than one line is ambiguous: look
-			// it up by the one header the extractor reads, or by the key.
-			header := info.Header
-			if header == "" || key != info.Key {
-				header = key
+			tr.ambiguous = false
+			var ok bool
+			if value, ok = e.run(i, src.ex, tr); !ok {
+				continue
 			}
-			if len(r.Values(header)) > 1 {
-				return e.refuse(key, rejectAmbiguous)
+			if tr.ambiguous {
+				return e.refuse(src.key, rejectAmbiguous)
 			}
 		}
 		if err := ValidateValue(value, e.maxValue); err != nil {
 			if err == ErrCredentialsTooLarge {
-				return e.refuse(key, rejectTooLarge)
+				return e.refuse(src.key, rejectTooLarge)
 			}
-			return e.refuse(key, rejectMalformed)
-		}
-		if hasKey(kept, key) {
-			e.logger.Error("passthrough: two extractors returned the same key; the first wins", slog.String("key", key))
-			continue
+			return e.refuse(src.key, rejectMalformed)
 		}
 		if volatile {
 			value = strings.Clone(value)
 		}
-		kept = append(kept, Pair{Key: key, Value: value})
+		kept = append(kept, Pair{Key: src.key, Value: value})
 	}
 	if len(kept) == 0 {
 		if e.optional {
@@ -263,17 +272,37 @@ func (e *Engine) Decide(r extractors.Request) Decision {
 	}
 	s := newPairSet(len(kept))
 	s.pairs = append(s.pairs, kept...)
-	return Decision{md: Metadata{s: s}}
+	return Decision{md: wrap(s)}
 }
 
-func hasKey(ps []Pair, key string) bool {
-	for _, p := range ps {
-		if p.Key == key {
-			return true
-		}
-	}
-	return false
+// tracker is the [extractors.Request] a Func extractor reads: it passes
+// every read through and notes whether any header or query parameter read
+// arrived more than once.
+type tracker struct {
+	r         extractors.Request
+	ambiguous bool
 }
+
+var _ extractors.Request = (*tracker)(nil)
+
+func (t *tracker) Values(name string) []string {
+	v := t.r.Values(name)
+	if len(v) > 1 {
+		t.ambiguous = true
+	}
+	return v
+}
+
+func (t *tracker) Query(name string) []string {
+	v := t.r.Query(name)
+	if len(v) > 1 {
+		t.ambiguous = true
+	}
+	return v
+}
+
+func (t *tracker) Path() string   { return t.r.Path() }
+func (t *tracker) Method() string { return t.r.Method() }
 
 // refuse logs a refusal (the key and the reason, never a value) and returns
 // it. Missing credentials are routine and logged at debug level, the rest
@@ -296,14 +325,14 @@ func (e *Engine) refuse(key string, rej *Rejection) Decision {
 
 // run calls one extractor, turning a panic into "not found". The panic value
 // is not logged: it could hold a credential.
-func (e *Engine) run(i int, ex extractors.Extractor, r extractors.Request) (key, value string, ok bool) {
+func (e *Engine) run(i int, ex extractors.Extractor, r extractors.Request) (value string, ok bool) {
 	defer func() {
 		if recover() != nil {
-			e.logger.Error("passthrough: extractor panicked; treated as absent", slog.Int("extractor", i))
-			key, value, ok = "", "", false
+			e.logger.Error("passthrough: extractor panicked; treated as absent", slog.Int("extractor", i), slog.String("key", ex.Key()))
+			value, ok = "", false
 		}
 	}()
-	return ex(r)
+	return ex.Extract(r)
 }
 
 func (e *Engine) skip(r extractors.Request) (skip bool) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"unsafe"
 )
 
 // Pair is one credential: a lower-case metadata key and its value.
@@ -19,8 +20,16 @@ type Pair struct {
 // Metadata never prints its values: String, fmt's verbs and slog show the
 // keys with the values redacted, so that it can be logged safely.
 type Metadata struct {
-	s *pairSet
+	// The pairs sit behind an unsafe.Pointer because fmt's reflection prints
+	// only the address of one: a Metadata inside a struct's unexported field,
+	// where fmt cannot call Format, or formatted with a verb fmt finds
+	// wrong for it, never shows a value. A *pairSet would be printed whole.
+	p unsafe.Pointer // *pairSet, or nil
 }
+
+func wrap(s *pairSet) Metadata { return Metadata{p: unsafe.Pointer(s)} }
+
+func (m Metadata) s() *pairSet { return (*pairSet)(m.p) }
 
 // pairSet keeps the common one-credential set in one small allocation.
 type pairSet struct {
@@ -61,16 +70,16 @@ func NewMetadata(pairs ...Pair) Metadata {
 		p.Key = strings.ToLower(p.Key)
 		s.set(p)
 	}
-	return Metadata{s: s}
+	return wrap(s)
 }
 
 // Get returns the value for key (matched case-insensitively), or "" when
 // there is none.
 func (m Metadata) Get(key string) string {
-	if m.s == nil {
+	if m.s() == nil {
 		return ""
 	}
-	for _, p := range m.s.pairs {
+	for _, p := range m.s().pairs {
 		if p.Key == key || strings.EqualFold(p.Key, key) {
 			return p.Value
 		}
@@ -80,27 +89,27 @@ func (m Metadata) Get(key string) string {
 
 // Len returns the number of pairs.
 func (m Metadata) Len() int {
-	if m.s == nil {
+	if m.s() == nil {
 		return 0
 	}
-	return len(m.s.pairs)
+	return len(m.s().pairs)
 }
 
 // Pairs returns a copy of the pairs, in order.
 func (m Metadata) Pairs() []Pair {
-	if m.s == nil {
+	if m.s() == nil {
 		return nil
 	}
-	return append([]Pair(nil), m.s.pairs...)
+	return append([]Pair(nil), m.s().pairs...)
 }
 
 // All calls yield for each pair in order, without copying, until yield
 // returns false. It is the allocation-free form of [Metadata.Pairs].
 func (m Metadata) All(yield func(key, value string) bool) {
-	if m.s == nil {
+	if m.s() == nil {
 		return
 	}
-	for _, p := range m.s.pairs {
+	for _, p := range m.s().pairs {
 		if !yield(p.Key, p.Value) {
 			return
 		}
@@ -165,14 +174,14 @@ func FromContext(ctx context.Context) (Metadata, bool) {
 func WithMetadata(ctx context.Context, pairs ...Pair) context.Context {
 	outer, _ := FromContext(ctx)
 	s := newPairSet(outer.Len() + len(pairs))
-	if outer.s != nil {
-		s.pairs = append(s.pairs, outer.s.pairs...)
+	if outer.s() != nil {
+		s.pairs = append(s.pairs, outer.s().pairs...)
 	}
 	for _, p := range pairs {
 		p.Key = strings.ToLower(p.Key)
 		s.set(p)
 	}
-	return NewContext(ctx, Metadata{s: s})
+	return NewContext(ctx, wrap(s))
 }
 
 // Outgoing is the check every forwarding client makes before a call: it

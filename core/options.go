@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 
 	"github.com/passthrough-go/passthrough/extractors"
@@ -23,10 +24,9 @@ func (f optionFunc) apply(c *config) { f(c) }
 type Skipper func(r extractors.Request) bool
 
 type config struct {
-	exact      []string
-	prefixes   []string
+	exact      []exclusion
+	prefixes   []exclusion
 	extractors []extractors.Extractor
-	infos      []extractors.Info
 	logger     *slog.Logger
 	optional   bool
 	skipper    Skipper
@@ -34,60 +34,84 @@ type config struct {
 	errs       []error
 }
 
+// exclusion is one parsed pattern: a path (or prefix) and the method it is
+// limited to, "" for every method.
+type exclusion struct {
+	method, path string
+}
+
+// matches reports whether an exclusion for method m covers a request with
+// method got. As with net/http.ServeMux patterns, "GET" also covers "HEAD".
+func methodMatches(m, got string) bool {
+	return m == "" || m == got || (m == http.MethodGet && got == http.MethodHead)
+}
+
 func (c *config) fail(format string, args ...any) {
 	c.errs = append(c.errs, fmt.Errorf("passthrough: "+format, args...))
 }
 
-// WithExcludedPaths lets requests whose path is exactly one of paths through
-// without credentials; nothing is put in their context, even if the caller
-// sent credentials. Matching is byte-for-byte on the path the framework
-// routes on, so that no other spelling (encoded characters, dot segments,
-// double slashes, case, a trailing slash) is excluded. For gRPC servers the
-// paths are full method names such as "/pkg.Service/Method".
+// WithExcludedPaths lets requests whose path is exactly one of patterns
+// through without credentials; nothing is put in their context, even if the
+// caller sent credentials.
 //
-// Each path must start with "/" and must not contain '%', '?', '#', white
-// space, control characters, empty segments or dot segments.
-func WithExcludedPaths(paths ...string) Option {
+// A pattern is a path, such as "/health", which excludes it for every
+// method, or a method, one space and a path, such as "GET /health", in the
+// spelling of [net/http.ServeMux] patterns: it excludes the path for that
+// method only ("GET" also covers "HEAD"). Methods are upper-case.
+//
+// Matching is byte-for-byte on the path the framework routes on (each
+// adapter documents which one that is), so that no other spelling (encoded
+// characters, dot segments, double slashes, case, a trailing slash) is
+// excluded. For gRPC and Connect servers the paths are full method names
+// such as "/pkg.Service/Method", and every call's method is "POST".
+//
+// Each path must start with "/" and must not contain '%', '?', '#', '{',
+// '}', white space, control characters, empty segments or dot segments.
+// ServeMux wildcards are not supported.
+func WithExcludedPaths(patterns ...string) Option {
 	return optionFunc(func(c *config) {
-		for _, p := range paths {
-			if err := checkPattern(p); err != nil {
-				c.fail("excluded path %q: %v", p, err)
+		for _, p := range patterns {
+			x, err := parsePattern(p)
+			if err != nil {
+				c.fail("WithExcludedPaths: pattern %q: %v", p, err)
 				continue
 			}
-			c.exact = append(c.exact, p)
+			c.exact = append(c.exact, x)
 		}
 	})
 }
 
 // WithExcludedPrefixes excludes every path under each prefix, bounded by
 // segments: "/public" excludes "/public" and "/public/a" but not "/publicity".
+// Patterns may name a method, as "GET /public"; see [WithExcludedPaths].
 // A path under a prefix is excluded only if the rest of it is plain: no
 // encoded characters, dot segments, empty segments, ';' or '\', so that no
 // spelling can climb out of the prefix into a protected route. The
 // prefixes follow the rules of [WithExcludedPaths]; a trailing "/" is
 // ignored, and "/" alone is refused (use [WithSkipper] to disable the
 // middleware).
-func WithExcludedPrefixes(prefixes ...string) Option {
+func WithExcludedPrefixes(patterns ...string) Option {
 	return optionFunc(func(c *config) {
-		for _, p := range prefixes {
-			if err := checkPattern(p); err != nil {
-				c.fail("excluded prefix %q: %v", p, err)
+		for _, p := range patterns {
+			x, err := parsePattern(p)
+			if err != nil {
+				c.fail("WithExcludedPrefixes: pattern %q: %v", p, err)
 				continue
 			}
-			p = strings.TrimSuffix(p, "/")
-			if p == "" {
-				c.fail(`excluded prefix "/" would exclude every path`)
+			x.path = strings.TrimSuffix(x.path, "/")
+			if x.path == "" {
+				c.fail("WithExcludedPrefixes: pattern %q would exclude every path; use WithSkipper to turn the middleware off", p)
 				continue
 			}
-			c.prefixes = append(c.prefixes, p)
+			c.prefixes = append(c.prefixes, x)
 		}
 	})
 }
 
 // WithExtractors replaces the default extractors ([extractors.Default]).
-// Each extractor's key is checked when the middleware is built: reserved,
-// hop-by-hop and invalid names are refused, and so are two extractors with
-// the same key.
+// Each extractor is checked when the middleware is built: a zero or invalid
+// extractor, a reserved, hop-by-hop or invalid key, and two extractors with
+// the same key are refused. Extractors run in the order given.
 func WithExtractors(ex ...extractors.Extractor) Option {
 	return optionFunc(func(c *config) {
 		if len(ex) == 0 {
@@ -145,9 +169,9 @@ func WithMaxValueSize(n int) Option {
 
 func newConfig(opts []Option) (*config, error) {
 	c := &config{maxValue: DefaultMaxValueSize}
-	for _, o := range opts {
+	for i, o := range opts {
 		if o == nil {
-			c.fail("nil option")
+			c.fail("option %d is nil", i)
 			continue
 		}
 		o.apply(c)
@@ -159,24 +183,20 @@ func newConfig(opts []Option) (*config, error) {
 		c.logger = slog.Default()
 	}
 	seen := make(map[string]int, len(c.extractors))
-	c.infos = make([]extractors.Info, len(c.extractors))
 	for i, ex := range c.extractors {
-		info, err := extractors.Check(ex)
-		if err != nil {
-			c.errs = append(c.errs, fmt.Errorf("%w (extractor %d)", err, i))
+		if err := ex.Err(); err != nil {
+			// The extractor's own error already names the problem and
+			// carries the prefix.
+			c.errs = append(c.errs, fmt.Errorf("%w (WithExtractors, extractor %d)", err, i))
 			continue
 		}
-		c.infos[i] = info
-		key := info.Key
-		if key == "" {
-			continue // found nothing in the synthetic request; checked per request
-		}
+		key := ex.Key()
 		if err := ValidateKey(key); err != nil {
-			c.fail("extractor %d: %v", i, err)
+			c.fail("WithExtractors: extractor %d forwards under key %s, which cannot carry a credential; use lower-case letters, digits, '-', '_' or '.', not a reserved or hop-by-hop name", i, quoteKey(key))
 			continue
 		}
 		if j, dup := seen[key]; dup {
-			c.fail("extractors %d and %d both forward %q", j, i, key)
+			c.fail("WithExtractors: extractors %d and %d both forward %q; keep one", j, i, key)
 			continue
 		}
 		seen[key] = i
@@ -184,18 +204,43 @@ func newConfig(opts []Option) (*config, error) {
 	return c, errors.Join(c.errs...)
 }
 
+// parsePattern parses "[METHOD ]/path".
+func parsePattern(p string) (exclusion, error) {
+	var x exclusion
+	path := p
+	if m, rest, ok := strings.Cut(p, " "); ok {
+		if m == "" || rest == "" {
+			return x, errors.New(`want a path such as "/health" or a method, one space and a path, such as "GET /health"`)
+		}
+		for i := 0; i < len(m); i++ {
+			if m[i] < 'A' || m[i] > 'Z' {
+				return x, errors.New(`the method must be upper-case letters, as in "GET /health"`)
+			}
+		}
+		x.method, path = m, rest
+	}
+	if err := checkPattern(path); err != nil {
+		return x, err
+	}
+	x.path = path
+	return x, nil
+}
+
 // checkPattern validates an exclusion pattern.
 func checkPattern(p string) error {
 	if p == "" {
-		return errors.New("empty")
+		return errors.New("the path is empty")
 	}
 	if p[0] != '/' {
-		return errors.New(`must start with "/"`)
+		return errors.New(`the path must start with "/" (host patterns are not supported)`)
 	}
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		if c <= ' ' || c >= 0x7f || c == '%' || c == '?' || c == '#' || c == '\\' {
-			return errors.New("contains a character that is not allowed")
+			return errors.New("the path contains white space, a control character or one of % ? # \\; write it unencoded")
+		}
+		if c == '{' || c == '}' {
+			return errors.New("wildcards are not supported; list each path, or use WithExcludedPrefixes")
 		}
 	}
 	trimmed := strings.TrimSuffix(p, "/")
@@ -204,7 +249,7 @@ func checkPattern(p string) error {
 	}
 	for seg := range strings.SplitSeq(trimmed[1:], "/") {
 		if seg == "" || seg == "." || seg == ".." {
-			return errors.New("contains an empty or dot segment")
+			return errors.New("the path contains an empty or dot segment")
 		}
 	}
 	return nil

@@ -132,10 +132,10 @@ func ValidateValue(v string, max int) error {
 // Validate checks every pair of md with [ValidateKey] and [ValidateValue],
 // so that a client can refuse to send anything before a call starts.
 func (m Metadata) Validate(maxValueSize int) error {
-	if m.s == nil {
+	if m.s() == nil {
 		return nil
 	}
-	for _, p := range m.s.pairs {
+	for _, p := range m.s().pairs {
 		if err := ValidateKey(p.Key); err != nil {
 			return err
 		}

@@ -10,23 +10,52 @@ import (
 // reads. Each adapter implements it over its framework's request type.
 type Request interface {
 	// Values returns every value of the header called name, one element per
-	// header line, in the order received. Names match case-insensitively.
-	// It returns nil when the header is absent. Callers must not modify the
-	// returned slice.
+	// header line, in the order received, with optional white space (spaces
+	// and tabs) trimmed from both ends. Names match case-insensitively. It
+	// returns nil when the header is absent. Callers must not modify the
+	// returned slice. Trailers are never headers.
 	Values(name string) []string
 	// Path returns the request path in the form the framework's router
-	// dispatches on, before any decoding or cleaning the adapter could
-	// avoid.
+	// dispatches on, after the framework's own rewrites and before any
+	// decoding or cleaning the adapter could avoid.
 	Path() string
+	// Method returns the request method, for example "GET". RPC adapters
+	// return "POST".
+	Method() string
+	// Query returns every value of the query parameter called name (matched
+	// exactly), in the order received and decoded, or nil. RPC adapters have
+	// no query and return nil.
+	//
+	// Query strings are written to access logs, proxy logs and browser
+	// history far more often than headers are: take a credential from the
+	// query only where a client cannot send a header, as browser WebSocket
+	// and EventSource clients cannot.
+	Query(name string) []string
 }
 
-// Extractor finds one credential in a request. It returns the metadata key
-// the credential travels under (lower-case), its value exactly as received,
-// and ok=false when the request does not carry it.
+// Extractor finds one credential in a request and says, by how it was
+// built, under which metadata key the credential travels. Build one with
+// [Authorization], [Cookie], [Header], [Cookies] or [Func]; the zero value is
+// invalid and makes a middleware's construction fail.
 //
-// An Extractor must not keep the Request or any value derived from it
-// beyond the call.
-type Extractor func(r Request) (key, value string, ok bool)
+// An Extractor is a small value, safe to copy and to use concurrently.
+type Extractor struct {
+	kind    kind
+	key     string              // forwarded metadata key, lower-case
+	header  string              // canonical header read by the built-ins
+	cookies map[string]struct{} // names kept by Cookies
+	fn      func(Request) (string, bool)
+	err     error // construction error
+}
+
+type kind uint8
+
+const (
+	kindInvalid kind = iota // the zero value
+	kindHeader              // one header, forwarded unchanged
+	kindCookies             // some cookies of the Cookie header
+	kindFunc                // user code
+)
 
 // Forwarded metadata keys used by the extractors of this package.
 const (
@@ -37,13 +66,13 @@ const (
 // Authorization forwards the whole Authorization header under the key
 // "authorization".
 func Authorization() Extractor {
-	return header("Authorization", AuthorizationKey)
+	return Extractor{kind: kindHeader, key: AuthorizationKey, header: "Authorization"}
 }
 
 // Cookie forwards the whole Cookie header under the key "cookie", as the
 // Python original does. Use [Cookies] to forward only some cookies.
 func Cookie() Extractor {
-	return header("Cookie", CookieKey)
+	return Extractor{kind: kindHeader, key: CookieKey, header: "Cookie"}
 }
 
 // Default returns the extractors used when none are configured:
@@ -54,27 +83,12 @@ func Default() []Extractor {
 
 // Header forwards the custom header called name (for example "X-API-Key")
 // under its lower-case name. A name that is not a valid header field name
-// is reported by [Check], and so makes the middleware's construction fail.
+// makes the middleware's construction fail.
 func Header(name string) Extractor {
 	if !validToken(name) {
-		return invalid(errors.New("passthrough: invalid header name for extractors.Header"))
+		return invalid(errors.New("passthrough: extractors.Header: invalid header name; use a token such as \"X-API-Key\""))
 	}
-	return header(textproto.CanonicalMIMEHeaderKey(name), strings.ToLower(name))
-}
-
-func header(canonical, key string) Extractor {
-	return func(r Request) (string, string, bool) {
-		if p, ok := r.(*probe); ok {
-			p.whole = true
-		}
-		v := r.Values(canonical)
-		if len(v) == 0 {
-			return "", "", false
-		}
-		// The core refuses a credential header sent on more than one line,
-		// so the first value is the only one that can ever be forwarded.
-		return key, v[0], true
-	}
+	return Extractor{kind: kindHeader, key: strings.ToLower(name), header: textproto.CanonicalMIMEHeaderKey(name)}
 }
 
 // Cookies forwards only the named cookies, joined as "name=value; ..." in
@@ -83,137 +97,117 @@ func header(canonical, key string) Extractor {
 // the named cookies is present.
 func Cookies(names ...string) Extractor {
 	if len(names) == 0 {
-		return invalid(errors.New("passthrough: extractors.Cookies needs at least one cookie name"))
+		return invalid(errors.New("passthrough: extractors.Cookies: at least one cookie name is needed"))
 	}
 	want := make(map[string]struct{}, len(names))
 	for _, n := range names {
 		if !validToken(n) {
-			return invalid(errors.New("passthrough: invalid cookie name for extractors.Cookies"))
+			return invalid(errors.New("passthrough: extractors.Cookies: invalid cookie name; names are tokens such as \"session\""))
 		}
 		want[n] = struct{}{}
 	}
-	return func(r Request) (string, string, bool) {
-		if p, ok := r.(*probe); ok {
-			p.read("Cookie")
-			return CookieKey, "probe", true
+	return Extractor{kind: kindCookies, key: CookieKey, header: "Cookie", cookies: want}
+}
+
+// Func returns an extractor that forwards what fn returns, under key. fn is
+// called once per request that reaches the extractors (never to learn what
+// it does), and the value it returns with ok=true is exactly what is
+// forwarded. Use it to filter or transform a built-in extractor's result by
+// calling that extractor's [Extractor.Extract] from fn.
+//
+// Every header and query parameter fn reads through r counts: if any of them
+// arrived more than once (two header lines, or a repeated parameter) and fn
+// returns ok=true, the request is refused as ambiguous, as it is for the
+// built-in extractors. fn must not keep r, or anything derived from it,
+// beyond the call. A panic in fn is recovered and treated as "not found";
+// the panic value is not logged.
+//
+// key must be a valid, non-reserved metadata key (lower-case is forwarded);
+// fn must not be nil. Otherwise the middleware's construction fails.
+func Func(key string, fn func(r Request) (value string, ok bool)) Extractor {
+	if fn == nil {
+		return invalid(errors.New("passthrough: extractors.Func: nil function"))
+	}
+	if key == "" {
+		return invalid(errors.New("passthrough: extractors.Func: empty key"))
+	}
+	return Extractor{kind: kindFunc, key: strings.ToLower(key), fn: fn}
+}
+
+func invalid(err error) Extractor { return Extractor{err: err} }
+
+// Key returns the metadata key the extractor forwards under, lower-case, or
+// "" for an invalid extractor.
+func (e Extractor) Key() string { return e.key }
+
+// Err returns why the extractor is invalid, or nil. The zero Extractor is
+// invalid.
+func (e Extractor) Err() error {
+	if e.err != nil {
+		return e.err
+	}
+	if e.kind == kindInvalid {
+		return errors.New("passthrough: zero extractors.Extractor; build one with Authorization, Cookie, Header, Cookies or Func")
+	}
+	return nil
+}
+
+// Extract returns the credential e finds in r, and ok=false when r does not
+// carry it. For the whole-header extractors it is the first line of the
+// header, unchanged; the middleware itself refuses a header sent on more than
+// one line before forwarding anything. An invalid extractor finds nothing.
+func (e Extractor) Extract(r Request) (value string, ok bool) {
+	switch e.kind {
+	case kindHeader:
+		v := r.Values(e.header)
+		if len(v) == 0 {
+			return "", false
 		}
-		lines := r.Values("Cookie")
-		if len(lines) == 0 {
-			return "", "", false
-		}
-		var b strings.Builder
-		for _, line := range lines {
-			for part := range strings.SplitSeq(line, ";") {
-				part = strings.Trim(part, " \t")
-				name, _, found := strings.Cut(part, "=")
-				if !found {
-					continue
-				}
-				if _, ok := want[name]; !ok {
-					continue
-				}
-				if b.Len() > 0 {
-					b.WriteString("; ")
-				}
-				b.WriteString(part)
+		return v[0], true
+	case kindCookies:
+		return e.extractCookies(r.Values("Cookie"))
+	case kindFunc:
+		return e.fn(r)
+	}
+	return "", false
+}
+
+// Source reports what the extractor reads, as declared by its constructor:
+// the canonical name of the one header it reads ("" for a [Func] extractor,
+// whose reads are tracked per request), and whole=true when it forwards
+// that header's single value unchanged ([Authorization], [Cookie],
+// [Header]). The core uses it to read such headers itself, without calling
+// [Extractor.Extract]; adapters and users do not need it.
+func (e Extractor) Source() (header string, whole bool) {
+	return e.header, e.kind == kindHeader
+}
+
+func (e Extractor) extractCookies(lines []string) (string, bool) {
+	if len(lines) == 0 {
+		return "", false
+	}
+	var b strings.Builder
+	for _, line := range lines {
+		for part := range strings.SplitSeq(line, ";") {
+			part = strings.Trim(part, " \t")
+			name, _, found := strings.Cut(part, "=")
+			if !found {
+				continue
 			}
-		}
-		if b.Len() == 0 {
-			return "", "", false
-		}
-		return CookieKey, b.String(), true
-	}
-}
-
-// invalid returns an extractor that carries a construction error; [Check]
-// reports it, and at request time it finds nothing.
-func invalid(err error) Extractor {
-	return func(r Request) (string, string, bool) {
-		if p, ok := r.(*probe); ok {
-			p.err = err
-		}
-		return "", "", false
-	}
-}
-
-// Info is what [Check] learns about an extractor.
-type Info struct {
-	// Key is the metadata key the extractor forwards under, or "" when it
-	// found nothing in the synthetic request.
-	Key string
-	// Header is the one header the extractor reads, or "" when it reads
-	// none or several. The core uses it to refuse a credential header sent
-	// on more than one line without a second lookup by key.
-	Header string
-	// Whole reports that the extractor is one of this package's
-	// whole-header extractors ([Authorization], [Cookie], [Header]): it
-	// forwards the single value of Header, unchanged, under Key. The core
-	// then reads the header itself instead of calling the extractor.
-	Whole bool
-}
-
-// Check runs e once against a synthetic request in which every header is
-// present, and reports what it learned, or the configuration error the
-// extractor was built with. Middleware constructors call it so that bad
-// configuration fails when the middleware is built, not per request. A nil
-// e is an error.
-func Check(e Extractor) (Info, error) {
-	if e == nil {
-		return Info{}, errors.New("passthrough: nil extractor")
-	}
-	p := &probe{}
-	key, ok := probeRun(e, p)
-	if p.err != nil {
-		return Info{}, p.err
-	}
-	var info Info
-	if ok {
-		info.Key = key
-	}
-	if len(p.headers) == 1 {
-		info.Header = p.headers[0]
-		info.Whole = p.whole && ok
-	}
-	return info, nil
-}
-
-// probeRun calls e on the probe. A custom extractor may panic on the
-// synthetic input; it is then treated as having found nothing, and the
-// core recovers from the same panic per request.
-func probeRun(e Extractor, p *probe) (key string, ok bool) {
-	defer func() {
-		if recover() != nil {
-			key, ok = "", false
-		}
-	}()
-	key, _, ok = e(p)
-	return key, ok
-}
-
-// probe is the synthetic request used by [Check].
-type probe struct {
-	err     error
-	headers []string // distinct names read, in the order first read
-	whole   bool     // a whole-header extractor of this package ran
-}
-
-var probeValue = []string{"probe=probe"}
-
-// read records a header name a built-in extractor reads.
-func (p *probe) read(name string) {
-	for _, h := range p.headers {
-		if h == name {
-			return
+			if _, ok := e.cookies[name]; !ok {
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteString("; ")
+			}
+			b.WriteString(part)
 		}
 	}
-	p.headers = append(p.headers, name)
+	if b.Len() == 0 {
+		return "", false
+	}
+	return b.String(), true
 }
-
-func (p *probe) Values(name string) []string {
-	p.read(textproto.CanonicalMIMEHeaderKey(name))
-	return probeValue
-}
-func (p *probe) Path() string { return "/" }
 
 // validToken reports whether s is an RFC 9110 token, the grammar of header
 // field and cookie names.
@@ -238,9 +232,9 @@ func isTokenChar(c byte) bool {
 }
 
 // Peeker is an optional fast path of a [Request]. The core uses it, when
-// present, to read the header of a whole-header extractor (see [Info])
-// without building a slice: adapters over fasthttp save an allocation per
-// request with it.
+// present, to read the header of a whole-header extractor (see
+// [Extractor.Source]) without building a slice: adapters over fasthttp save
+// an allocation per request with it.
 type Peeker interface {
 	// Peek returns the first value of the header called name and the number
 	// of lines it came on (0 when absent). name is in canonical form, as

@@ -2,6 +2,7 @@ package extractors_test
 
 import (
 	"net/textproto"
+	"strings"
 	"testing"
 
 	"github.com/passthrough-go/passthrough/extractors"
@@ -11,6 +12,8 @@ type fake map[string][]string
 
 func (f fake) Values(name string) []string { return f[textproto.CanonicalMIMEHeaderKey(name)] }
 func (f fake) Path() string                { return "/" }
+func (f fake) Method() string              { return "GET" }
+func (f fake) Query(string) []string       { return nil }
 
 func TestExtractors(t *testing.T) {
 	t.Parallel()
@@ -33,12 +36,12 @@ func TestExtractors(t *testing.T) {
 		{"cookie name is case-sensitive", extractors.Cookies("SESSION"), "", "", false},
 		{"no named cookie", extractors.Cookies("zzz"), "", "", false},
 	} {
-		key, v, ok := tc.ex(r)
-		if key != tc.key || v != tc.want || ok != tc.ok {
-			t.Errorf("%s: got (%q, %q, %v), want (%q, %q, %v)", tc.name, key, v, ok, tc.key, tc.want, tc.ok)
+		v, ok := tc.ex.Extract(r)
+		if v != tc.want || ok != tc.ok || (ok && tc.ex.Key() != tc.key) {
+			t.Errorf("%s: got (%q, %q, %v), want (%q, %q, %v)", tc.name, tc.ex.Key(), v, ok, tc.key, tc.want, tc.ok)
 		}
 	}
-	if _, _, ok := extractors.Cookies("a")(fake{}); ok {
+	if _, ok := extractors.Cookies("a").Extract(fake{}); ok {
 		t.Error("Cookies found a cookie in a request without a Cookie header")
 	}
 	if n := len(extractors.Default()); n != 2 {
@@ -46,36 +49,33 @@ func TestExtractors(t *testing.T) {
 	}
 }
 
-func TestCheck(t *testing.T) {
+// Construction errors are reported by Err, once prefixed, and an invalid
+// extractor finds nothing.
+func TestInvalidExtractors(t *testing.T) {
 	t.Parallel()
-	custom := func(r extractors.Request) (string, string, bool) {
-		v := r.Values("x-token")
-		if len(v) == 0 {
-			return "", "", false
-		}
-		return "x-token", v[0], true
-	}
+	r := fake{"X Key": {"v"}, "Cookie": {"a=b"}}
 	for _, tc := range []struct {
-		name    string
-		ex      extractors.Extractor
-		want    extractors.Info
-		wantErr bool
+		name string
+		ex   extractors.Extractor
 	}{
-		{"authorization", extractors.Authorization(), extractors.Info{Key: "authorization", Header: "Authorization", Whole: true}, false},
-		{"cookie", extractors.Cookie(), extractors.Info{Key: "cookie", Header: "Cookie", Whole: true}, false},
-		{"cookies", extractors.Cookies("s"), extractors.Info{Key: "cookie", Header: "Cookie"}, false},
-		{"header", extractors.Header("x-key"), extractors.Info{Key: "x-key", Header: "X-Key", Whole: true}, false},
-		{"custom", custom, extractors.Info{Key: "x-token", Header: "X-Token"}, false},
-		{"bad header", extractors.Header("X Key"), extractors.Info{}, true},
-		{"empty header", extractors.Header(""), extractors.Info{}, true},
-		{"no cookies", extractors.Cookies(), extractors.Info{}, true},
-		{"bad cookie", extractors.Cookies("a=b"), extractors.Info{}, true},
-		{"nil", nil, extractors.Info{}, true},
-		{"panics", func(extractors.Request) (string, string, bool) { panic("x") }, extractors.Info{}, false},
+		{"bad header", extractors.Header("X Key")},
+		{"empty header", extractors.Header("")},
+		{"no cookies", extractors.Cookies()},
+		{"bad cookie", extractors.Cookies("a=b")},
+		{"nil func", extractors.Func("k", nil)},
+		{"empty func key", extractors.Func("", func(extractors.Request) (string, bool) { return "v", true })},
+		{"zero", extractors.Extractor{}},
 	} {
-		info, err := extractors.Check(tc.ex)
-		if info != tc.want || (err != nil) != tc.wantErr {
-			t.Errorf("%s: Check = (%+v, %v), want (%+v, error %v)", tc.name, info, err, tc.want, tc.wantErr)
+		err := tc.ex.Err()
+		if err == nil {
+			t.Errorf("%s: Err() = nil, want an error", tc.name)
+			continue
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, "passthrough: ") || strings.Count(msg, "passthrough:") != 1 {
+			t.Errorf("%s: error %q must carry the passthrough: prefix exactly once", tc.name, msg)
+		}
+		if v, ok := tc.ex.Extract(r); ok {
+			t.Errorf("%s: an invalid extractor found %q", tc.name, v)
 		}
 	}
 }

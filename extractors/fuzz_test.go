@@ -20,7 +20,8 @@ func FuzzCookies(f *testing.F) {
 	}
 	ex := extractors.Cookies("session", "csrf")
 	f.Fuzz(func(t *testing.T, header string) {
-		key, v, ok := ex(fake{"Cookie": {header}})
+		v, ok := ex.Extract(fake{"Cookie": {header}})
+		key := ex.Key()
 		named := false
 		received := map[string]bool{}
 		for part := range strings.SplitSeq(header, ";") {

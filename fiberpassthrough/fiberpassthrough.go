@@ -72,4 +72,21 @@ func (q request) Peek(name string) (string, int) {
 // folding.
 func (q request) Path() string { return q.c.Path() }
 
+// Method is the request method.
+func (q request) Method() string { return q.c.Method() }
+
+// Query returns the decoded values of the query parameter; they alias
+// fasthttp's buffers.
+func (q request) Query(name string) []string {
+	raw := q.c.Request().URI().QueryArgs().PeekMulti(name)
+	if len(raw) == 0 {
+		return nil
+	}
+	out := make([]string, len(raw))
+	for i, b := range raw {
+		out[i] = unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	return out
+}
+
 func (request) Volatile() {}

@@ -89,3 +89,9 @@ func (q request) Values(name string) []string {
 }
 
 func (q request) Path() string { return q.method }
+
+// Method is "POST": every gRPC call is an HTTP/2 POST.
+func (request) Method() string { return "POST" }
+
+// Query is nil: gRPC calls have no query.
+func (request) Query(string) []string { return nil }

@@ -89,6 +89,13 @@ func (q request) Peek(name string) (string, int) {
 // they clean or decode it.
 func (q request) Path() string { return q.r.URL.EscapedPath() }
 
+// Method is the request method.
+func (q request) Method() string { return q.r.Method }
+
+// Query parses the query on each call: only [extractors.Func] extractors
+// ask for it.
+func (q request) Query(name string) []string { return q.r.URL.Query()[name] }
+
 // NewRequest returns the [extractors.Request] view of r, for adapters of
 // frameworks built on net/http.
 func NewRequest(r *http.Request) extractors.Request { return request{r} }
