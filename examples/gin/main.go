@@ -1,0 +1,58 @@
+// Command gin is the README's Gin quick start: GET /me asks the control
+// plane who the caller is, with the caller's own credentials.
+//
+//	go run ./cmd/controlplane   # one shell: prints ALICE_KEY
+//	go run ./examples/gin       # another shell
+//	curl -H "Authorization: Bearer $ALICE_KEY" http://127.0.0.1:8080/me
+package main
+
+import (
+	"log"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"google.golang.org/grpc/status"
+
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/ginpassthrough"
+	"github.com/passthrough-go/passthrough/grpcpassthrough"
+)
+
+func main() {
+	// The development control plane is plaintext on loopback, hence
+	// WithInsecure; a real one is "https://...", without it.
+	conn, err := grpcpassthrough.NewClient("http://127.0.0.1:8089", grpcpassthrough.WithInsecure())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer conn.Close()
+	srv := &http.Server{
+		Addr:              "127.0.0.1:8080",
+		Handler:           newRouter(controlplanev1.NewIdentityServiceClient(conn)),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
+	log.Fatal(srv.ListenAndServe())
+}
+
+func newRouter(identity controlplanev1.IdentityServiceClient) *gin.Engine {
+	r := gin.New()
+	r.Use(ginpassthrough.Middleware(core.WithExcludedPaths("GET /health")))
+	r.GET("/health", func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	})
+	r.GET("/me", func(c *gin.Context) {
+		ctx := c.Request.Context() // carries the caller's credentials
+		me, err := identity.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
+		if err != nil {
+			c.JSON(http.StatusBadGateway, gin.H{"detail": status.Code(err).String()})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"subject": me.GetSubject(), "name": me.GetName()})
+	})
+	return r
+}
