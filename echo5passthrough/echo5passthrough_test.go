@@ -1,0 +1,28 @@
+package echo5passthrough_test
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/passthrough-go/passthrough/conformance"
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/echo5passthrough"
+)
+
+func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+	e := echo.New()
+	e.Use(echo5passthrough.Middleware(opts...))
+	e.Any("/*", func(c *echo.Context) error {
+		h(c.Request().Context())
+		return c.String(200, "ok")
+	})
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
+func TestConformance(t *testing.T) {
+	conformance.Run(t, conformance.Harness{Serve: serve})
+}
