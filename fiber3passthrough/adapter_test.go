@@ -1,0 +1,164 @@
+package fiber3passthrough_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/extractors"
+	"github.com/passthrough-go/passthrough/fiber3passthrough"
+)
+
+// exchange writes req to addr byte for byte and reads one response.
+func exchange(t *testing.T, addr, req string) (int, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	if _, err := io.WriteString(conn, req); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// seen records what the route handler found in its context.
+type seen struct {
+	mu   sync.Mutex
+	runs []core.Metadata
+}
+
+func (s *seen) handle(ctx context.Context) {
+	md, _ := core.FromContext(ctx)
+	s.mu.Lock()
+	s.runs = append(s.runs, md)
+	s.mu.Unlock()
+}
+
+func (s *seen) take() []core.Metadata {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.runs
+	s.runs = nil
+	return r
+}
+
+func chunked(header, trailer string) string {
+	return "POST /protected HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n" + header +
+		"\r\n4\r\nbody\r\n0\r\n" + trailer + "\r\n"
+}
+
+// fasthttp reads a chunked body, trailer included, before the handler runs
+// and adds the trailer fields to the request headers. A trailer is not a
+// header: it must neither supply a credential nor make one ambiguous.
+func TestTrailersAreNotHeaders(t *testing.T) {
+	t.Parallel()
+	var s seen
+	addr := listen(t, newApp([]core.Option{core.WithExtractors(extractors.Header("X-API-Key"))}, s.handle))
+
+	status, _ := exchange(t, addr, chunked("", "X-API-Key: from-trailer\r\n"))
+	if runs := s.take(); status != 401 || len(runs) != 0 {
+		t.Errorf("credential only in a trailer: status %d, handler ran %d times; want 401 and never", status, len(runs))
+	}
+
+	status, _ = exchange(t, addr, chunked("X-API-Key: from-header\r\n", "X-API-Key: from-trailer\r\n"))
+	runs := s.take()
+	if status != 200 || len(runs) != 1 {
+		t.Fatalf("credential in the header and a trailer of the same name: status %d, handler ran %d times; want 200 and once", status, len(runs))
+	}
+	if got := runs[0].Get("x-api-key"); got != "from-header" {
+		t.Errorf("forwarded x-api-key %q, want the header's value %q", got, "from-header")
+	}
+
+	status, _ = exchange(t, addr, chunked("X-API-Key: \tfrom-header\t\r\n", ""))
+	runs = s.take()
+	if status != 200 || len(runs) != 1 || runs[0].Get("x-api-key") != "from-header" {
+		t.Errorf("chunked request, header with tabs around the value: status %d, runs %d; want 200 forwarding %q", status, len(runs), "from-header")
+	}
+
+	status, _ = exchange(t, addr, chunked("X-API-Key: one\r\nx-api-key: two\r\n", ""))
+	if runs := s.take(); status != 400 || len(runs) != 0 {
+		t.Errorf("chunked request, header on two lines: status %d, handler ran %d times; want 400 and never", status, len(runs))
+	}
+}
+
+// Requests fasthttp cannot parse never reach the middleware; Fiber answers
+// them through the app's ErrorHandler with an error whose text quotes the
+// request's bytes. With the documented configuration that text, and the
+// credential in it, stays out of the response.
+func TestUnparsableRequestsDoNotEchoCredentials(t *testing.T) {
+	t.Parallel()
+	const canary = "canary-9d41e7"
+	var s seen
+	addr := listen(t, newApp(nil, s.handle))
+	for _, tc := range []struct{ name, req string }{
+		{"NUL in the credential", "GET /protected HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + canary + "\x00\r\n\r\n"},
+		{"CR in the credential", "GET /protected HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + canary + "\rx\r\n\r\n"},
+		{"a malformed line after the credential", "GET /protected HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + canary + "\r\nX-Bad\x01: y\r\n\r\n"},
+		{"the credential in a forbidden trailer", chunked("", "Authorization: Bearer "+canary+"\r\n")},
+		{"the credential in an invalid trailer", chunked("", "X-API-Key\x01: "+canary+"\r\n")},
+	} {
+		status, body := exchange(t, addr, tc.req)
+		if status < 400 || status >= 500 {
+			t.Errorf("%s: status %d, want a 4xx refusal", tc.name, status)
+		}
+		if strings.Contains(body, canary) {
+			t.Errorf("%s: the response body echoes the credential: %q", tc.name, body)
+		}
+		if runs := s.take(); len(runs) != 0 {
+			t.Errorf("%s: the handler ran %d times, want never", tc.name, len(runs))
+		}
+	}
+}
+
+// ErrorHandler keeps the status of an error and drops its text, whoever
+// returned it.
+func TestErrorHandler(t *testing.T) {
+	t.Parallel()
+	app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+	app.Get("/plain", func(fiber.Ctx) error { return errors.New("lookup failed for Bearer canary-1") })
+	app.Get("/fiber", func(fiber.Ctx) error { return fiber.NewError(http.StatusTeapot, "canary-2") })
+	app.Get("/odd", func(fiber.Ctx) error { return fiber.NewError(599, "canary-3") })
+	for _, tc := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/plain", 500, "Internal Server Error"},
+		{"/fiber", 418, "I'm a teapot"},
+		{"/odd", 599, "Error"},
+		{"/missing", 404, "Not Found"},
+	} {
+		resp, err := app.Test(httptest.NewRequest("GET", tc.path, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || string(body) != tc.body {
+			t.Errorf("GET %s: got %d %q, want %d %q", tc.path, resp.StatusCode, body, tc.status, tc.body)
+		}
+	}
+}

@@ -1,0 +1,32 @@
+package fiber3passthrough_test
+
+import (
+	"fmt"
+	"io"
+	"net/http/httptest"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/fiber3passthrough"
+)
+
+func ExampleMiddleware() {
+	app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+	app.Use(fiber3passthrough.Middleware(core.WithExcludedPaths("/health")))
+	app.Get("/me", func(c fiber.Ctx) error {
+		md, _ := core.FromContext(c.Context()) // pass c.Context(), not c, to the control-plane client
+		return c.SendString(fmt.Sprintf("forwarding %d credential(s)", md.Len()))
+	})
+
+	req := httptest.NewRequest("GET", "/me", nil)
+	req.Header.Set("Cookie", "session=abc")
+	resp, err := app.Test(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, string(body))
+	// Output: 200 forwarding 1 credential(s)
+}

@@ -1,0 +1,126 @@
+package fiber3passthrough
+
+import (
+	"iter"
+	"strings"
+	"unsafe"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/extractors"
+)
+
+// Middleware returns Fiber v3 middleware that extracts the caller's
+// credentials and puts them, as [core.Metadata], in c.Context(). A refused
+// request is answered directly and the next handler does not run.
+//
+// fasthttp reuses request buffers once a handler returns; the values put in
+// the context are copies, so they stay valid in goroutines the handler
+// starts.
+//
+// It panics, with a message starting "passthrough:", if opts are invalid.
+func Middleware(opts ...core.Option) fiber.Handler {
+	engine := core.MustNew(opts...)
+	return func(c fiber.Ctx) error {
+		d := engine.Decide(request{c})
+		if rej := d.Rejection(); rej != nil {
+			if ch := rej.Challenge(); ch != "" {
+				c.Set(fiber.HeaderWWWAuthenticate, ch)
+			}
+			c.Set(fiber.HeaderContentType, core.ContentType)
+			return c.Status(rej.Status()).Send(rej.Body())
+		}
+		if _, ok := d.Metadata(); ok {
+			c.SetContext(d.Context(c.Context()))
+		}
+		return c.Next()
+	}
+}
+
+// request is the [extractors.Request] view of a Fiber request. Its values
+// alias fasthttp's buffers, so it is [extractors.Volatile]: the core copies
+// every value it keeps.
+type request struct{ c fiber.Ctx }
+
+var (
+	_ extractors.Volatile = request{}
+	_ extractors.Peeker   = request{}
+)
+
+// Values returns the header's lines as fasthttp parsed them (optional white
+// space, spaces and tabs, trimmed).
+//
+// fasthttp adds the trailer fields of a chunked request body to the request
+// headers once it has read the body, which it does before the handler runs
+// (unless fiber.Config.StreamRequestBody is set). A trailer is not a header:
+// for a chunked request, Values reads the header block as received instead,
+// so that a field sent after the body is never taken for a credential.
+func (q request) Values(name string) []string {
+	h := &q.c.Request().Header
+	if h.ContentLength() == -1 { // chunked: there may be trailers
+		return rawValues(h.AllInOrder(), name)
+	}
+	raw := h.PeekAll(name)
+	if len(raw) == 0 {
+		return nil
+	}
+	out := make([]string, len(raw))
+	for i, b := range raw {
+		out[i] = unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	return out
+}
+
+// rawValues collects the values of the header called name from the header
+// block as received, parsed by fasthttp as it parsed the headers.
+func rawValues(all iter.Seq2[[]byte, []byte], name string) []string {
+	var out []string
+	for k, v := range all {
+		if strings.EqualFold(unsafe.String(unsafe.SliceData(k), len(k)), name) {
+			out = append(out, unsafe.String(unsafe.SliceData(v), len(v)))
+		}
+	}
+	return out
+}
+
+// Peek is the allocation-free fast path the core uses for whole-header
+// extractors. The value aliases fasthttp's buffer; the core copies it.
+func (q request) Peek(name string) (string, int) {
+	h := &q.c.Request().Header
+	if h.ContentLength() == -1 {
+		v := q.Values(name)
+		if len(v) == 0 {
+			return "", 0
+		}
+		return v[0], len(v)
+	}
+	raw := h.PeekAll(name)
+	if len(raw) == 0 {
+		return "", 0
+	}
+	return unsafe.String(unsafe.SliceData(raw[0]), len(raw[0])), len(raw)
+}
+
+// Path is the path Fiber routes on, before its case and trailing-slash
+// folding.
+func (q request) Path() string { return q.c.Path() }
+
+// Method is the request method.
+func (q request) Method() string { return q.c.Method() }
+
+// Query returns the decoded values of the query parameter; they alias
+// fasthttp's buffers.
+func (q request) Query(name string) []string {
+	raw := q.c.Request().URI().QueryArgs().PeekMulti(name)
+	if len(raw) == 0 {
+		return nil
+	}
+	out := make([]string, len(raw))
+	for i, b := range raw {
+		out[i] = unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	return out
+}
+
+func (request) Volatile() {}

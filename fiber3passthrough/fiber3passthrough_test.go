@@ -1,0 +1,52 @@
+package fiber3passthrough_test
+
+import (
+	"net"
+	"testing"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/passthrough-go/passthrough/conformance"
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/fiber3passthrough"
+)
+
+// newApp routes every path and method to a handler that gives h the
+// request's standard context, behind the middleware, configured as the
+// package documentation says.
+func newApp(opts []core.Option, h conformance.Handler) *fiber.App {
+	app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+	app.Use(fiber3passthrough.Middleware(opts...))
+	app.All("/*", func(c fiber.Ctx) error {
+		h(c.Context())
+		return c.SendString("ok")
+	})
+	return app
+}
+
+// listen serves app on loopback until the test ends and returns its address.
+func listen(t *testing.T, app *fiber.App) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- app.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true}) }()
+	t.Cleanup(func() {
+		// Shutdown does nothing if Listener has not started serving yet;
+		// closing the listener then stops it.
+		_ = app.Shutdown()
+		_ = ln.Close()
+		<-done
+	})
+	return ln.Addr().String()
+}
+
+func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+	return conformance.HTTPClient(listen(t, newApp(opts, h)))
+}
+
+func TestConformance(t *testing.T) {
+	conformance.Run(t, conformance.Harness{Serve: serve})
+}
