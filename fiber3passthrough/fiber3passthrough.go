@@ -23,7 +23,7 @@ import (
 func Middleware(opts ...core.Option) fiber.Handler {
 	engine := core.MustNew(opts...)
 	return func(c fiber.Ctx) error {
-		d := engine.Decide(request{c})
+		d := engine.Decide(view(c))
 		if rej := d.Rejection(); rej != nil {
 			if ch := rej.Challenge(); ch != "" {
 				c.Set(fiber.HeaderWWWAuthenticate, ch)
@@ -38,14 +38,25 @@ func Middleware(opts ...core.Option) fiber.Handler {
 	}
 }
 
+// view returns the [extractors.Request] view of c. For Fiber's own
+// *fiber.DefaultCtx the view is a single pointer, which converts to an
+// interface without allocating; a custom context (fiber.NewWithCustomCtx)
+// gets the general view, which costs one small allocation per request.
+func view(c fiber.Ctx) extractors.Request {
+	if d, ok := c.(*fiber.DefaultCtx); ok {
+		return request[*fiber.DefaultCtx]{d}
+	}
+	return request[fiber.Ctx]{c}
+}
+
 // request is the [extractors.Request] view of a Fiber request. Its values
 // alias fasthttp's buffers, so it is [extractors.Volatile]: the core copies
 // every value it keeps.
-type request struct{ c fiber.Ctx }
+type request[C fiber.Ctx] struct{ c C }
 
 var (
-	_ extractors.Volatile = request{}
-	_ extractors.Peeker   = request{}
+	_ extractors.Volatile = request[fiber.Ctx]{}
+	_ extractors.Peeker   = request[*fiber.DefaultCtx]{}
 )
 
 // Values returns the header's lines as fasthttp parsed them (optional white
@@ -56,7 +67,7 @@ var (
 // (unless fiber.Config.StreamRequestBody is set). A trailer is not a header:
 // for a chunked request, Values reads the header block as received instead,
 // so that a field sent after the body is never taken for a credential.
-func (q request) Values(name string) []string {
+func (q request[C]) Values(name string) []string {
 	h := &q.c.Request().Header
 	if h.ContentLength() == -1 { // chunked: there may be trailers
 		return rawValues(h.AllInOrder(), name)
@@ -86,7 +97,7 @@ func rawValues(all iter.Seq2[[]byte, []byte], name string) []string {
 
 // Peek is the allocation-free fast path the core uses for whole-header
 // extractors. The value aliases fasthttp's buffer; the core copies it.
-func (q request) Peek(name string) (string, int) {
+func (q request[C]) Peek(name string) (string, int) {
 	h := &q.c.Request().Header
 	if h.ContentLength() == -1 {
 		v := q.Values(name)
@@ -104,14 +115,14 @@ func (q request) Peek(name string) (string, int) {
 
 // Path is the path Fiber routes on, before its case and trailing-slash
 // folding.
-func (q request) Path() string { return q.c.Path() }
+func (q request[C]) Path() string { return q.c.Path() }
 
 // Method is the request method.
-func (q request) Method() string { return q.c.Method() }
+func (q request[C]) Method() string { return q.c.Method() }
 
 // Query returns the decoded values of the query parameter; they alias
 // fasthttp's buffers.
-func (q request) Query(name string) []string {
+func (q request[C]) Query(name string) []string {
 	raw := q.c.Request().URI().QueryArgs().PeekMulti(name)
 	if len(raw) == 0 {
 		return nil
@@ -123,4 +134,4 @@ func (q request) Query(name string) []string {
 	return out
 }
 
-func (request) Volatile() {}
+func (request[C]) Volatile() {}

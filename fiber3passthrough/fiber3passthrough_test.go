@@ -50,3 +50,24 @@ func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.
 func TestConformance(t *testing.T) {
 	conformance.Run(t, conformance.Harness{Serve: serve})
 }
+
+// customCtx is an application's own context type (fiber.NewWithCustomCtx);
+// the middleware takes a slower path for it than for *fiber.DefaultCtx.
+type customCtx struct{ fiber.DefaultCtx }
+
+func TestConformanceCustomCtx(t *testing.T) {
+	conformance.Run(t, conformance.Harness{Serve: func(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+		app := fiber.NewWithCustomCtx(func(app *fiber.App) fiber.CustomCtx {
+			return &customCtx{DefaultCtx: *fiber.NewDefaultCtx(app)}
+		}, fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+		app.Use(fiber3passthrough.Middleware(opts...))
+		app.All("/*", func(c fiber.Ctx) error {
+			if _, ok := c.(*customCtx); !ok {
+				t.Errorf("handler got a %T, want the custom context", c)
+			}
+			h(c.Context())
+			return c.SendString("ok")
+		})
+		return conformance.HTTPClient(listen(t, app))
+	}})
+}
