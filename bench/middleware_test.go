@@ -11,9 +11,12 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/keyauth"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	echo5 "github.com/labstack/echo/v5"
+	middleware5 "github.com/labstack/echo/v5/middleware"
 	"github.com/valyala/fasthttp"
 
-	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/bench/internal/benchcase"
+	"github.com/passthrough-go/passthrough/echo5passthrough"
 	"github.com/passthrough-go/passthrough/echopassthrough"
 	"github.com/passthrough-go/passthrough/fiberpassthrough"
 	"github.com/passthrough-go/passthrough/ginpassthrough"
@@ -21,41 +24,24 @@ import (
 )
 
 const (
-	bearer = "Bearer 3f9c2a7e1b4d8c6f0a5e9d2b7c1f4a8e"
-	basic  = "Basic dXNlcjpwYXNzd29yZA==" // user:password
+	bearer = benchcase.Bearer
+	basic  = benchcase.Basic
 )
 
-// The cases every framework runs, with the same route and handler.
-type benchCase struct {
-	name string
-	path string
-	auth string
-}
+// The cases every framework runs, with the same route and handler
+// (shared with bench/fiber3).
+type benchCase = benchcase.Case
 
-var cases = []benchCase{
-	{"bare", "/work", bearer},
-	{"minimal", "/work", bearer},
-	{"peer", "/work", bearer},
-	{"passthrough", "/work", bearer},
-	{"excluded", "/health", bearer},
-	{"rejected", "/work", ""},
-}
+var cases = benchcase.Cases
 
 func init() { gin.SetMode(gin.ReleaseMode) }
 
-var passthroughOpts = []core.Option{core.WithExcludedPaths("/health")}
+var passthroughOpts = benchcase.Options()
 
-type minimalKey struct{}
+type minimalKey = benchcase.MinimalKey
 
-// consume is the handler's work in every case: read the credentials the
-// middleware left in the context, as a control-plane call would.
-func consume(ctx context.Context) bool {
-	if md, ok := core.FromContext(ctx); ok {
-		return md.Len() > 0
-	}
-	_, ok := ctx.Value(minimalKey{}).(string)
-	return ok
-}
+// consume is the handler's work in every case.
+func consume(ctx context.Context) bool { return benchcase.Consume(ctx) }
 
 // discard is a reused ResponseWriter: the benchmarks measure dispatch, not
 // httptest.ResponseRecorder's allocations.
@@ -66,9 +52,9 @@ func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discard) WriteHeader(int)             {}
 
 func serve(b *testing.B, h http.Handler, c benchCase) {
-	req := httptest.NewRequest(http.MethodGet, c.path, nil)
-	if c.auth != "" {
-		req.Header.Set("Authorization", c.auth)
+	req := httptest.NewRequest(http.MethodGet, c.Path, nil)
+	if c.Auth != "" {
+		req.Header.Set("Authorization", c.Auth)
 	}
 	w := &discard{h: http.Header{}}
 	b.ReportAllocs()
@@ -80,10 +66,10 @@ func serve(b *testing.B, h http.Handler, c benchCase) {
 
 func BenchmarkNetHTTP(b *testing.B) {
 	for _, c := range cases {
-		if c.name == "peer" {
+		if c.Name == "peer" {
 			continue // net/http has no auth middleware of its own
 		}
-		b.Run(c.name, func(b *testing.B) {
+		b.Run(c.Name, func(b *testing.B) {
 			mux := http.NewServeMux()
 			h := func(w http.ResponseWriter, r *http.Request) {
 				consume(r.Context())
@@ -92,7 +78,7 @@ func BenchmarkNetHTTP(b *testing.B) {
 			mux.HandleFunc("GET /work", h)
 			mux.HandleFunc("GET /health", h)
 			var handler http.Handler = mux
-			switch c.name {
+			switch c.Name {
 			case "minimal":
 				handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					v := r.Header.Get("Authorization")
@@ -112,9 +98,9 @@ func BenchmarkNetHTTP(b *testing.B) {
 
 func BenchmarkGin(b *testing.B) {
 	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
+		b.Run(c.Name, func(b *testing.B) {
 			r := gin.New()
-			switch c.name {
+			switch c.Name {
 			case "minimal":
 				r.Use(func(c *gin.Context) {
 					v := c.GetHeader("Authorization")
@@ -129,7 +115,7 @@ func BenchmarkGin(b *testing.B) {
 				// BasicAuth also decodes and compares the credentials and
 				// sets the user in gin's own key store.
 				r.Use(gin.BasicAuth(gin.Accounts{"user": "password"}))
-				c.auth = basic
+				c.Auth = basic
 			case "passthrough", "excluded", "rejected":
 				r.Use(ginpassthrough.Middleware(passthroughOpts...))
 			}
@@ -146,9 +132,9 @@ func BenchmarkGin(b *testing.B) {
 
 func BenchmarkEcho(b *testing.B) {
 	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
+		b.Run(c.Name, func(b *testing.B) {
 			e := echo.New()
-			switch c.name {
+			switch c.Name {
 			case "minimal":
 				e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 					return func(c echo.Context) error {
@@ -178,11 +164,47 @@ func BenchmarkEcho(b *testing.B) {
 	}
 }
 
+func BenchmarkEcho5(b *testing.B) {
+	for _, c := range cases {
+		b.Run(c.Name, func(b *testing.B) {
+			e := echo5.New()
+			switch c.Name {
+			case "minimal":
+				e.Use(func(next echo5.HandlerFunc) echo5.HandlerFunc {
+					return func(c *echo5.Context) error {
+						v := c.Request().Header.Get("Authorization")
+						if v == "" {
+							return c.NoContent(http.StatusUnauthorized)
+						}
+						c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), minimalKey{}, v)))
+						return next(c)
+					}
+				})
+			case "peer":
+				// As in v4: KeyAuth parses the scheme, calls the validator
+				// and stores nothing in the request context.
+				e.Use(middleware5.KeyAuth(func(_ *echo5.Context, key string, _ middleware5.ExtractorSource) (bool, error) {
+					return key != "", nil
+				}))
+			case "passthrough", "excluded", "rejected":
+				e.Use(echo5passthrough.Middleware(passthroughOpts...))
+			}
+			h := func(c *echo5.Context) error {
+				consume(c.Request().Context())
+				return c.NoContent(http.StatusNoContent)
+			}
+			e.GET("/work", h)
+			e.GET("/health", h)
+			serve(b, e, c)
+		})
+	}
+}
+
 func BenchmarkFiber(b *testing.B) {
 	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
+		b.Run(c.Name, func(b *testing.B) {
 			app := fiber.New(fiber.Config{DisableStartupMessage: true})
-			switch c.name {
+			switch c.Name {
 			case "minimal":
 				app.Use(func(c *fiber.Ctx) error {
 					v := c.Get("Authorization")
@@ -210,9 +232,9 @@ func BenchmarkFiber(b *testing.B) {
 			handler := app.Handler()
 			var fctx fasthttp.RequestCtx
 			fctx.Request.Header.SetMethod(http.MethodGet)
-			fctx.Request.SetRequestURI(c.path)
-			if c.auth != "" {
-				fctx.Request.Header.Set("Authorization", c.auth)
+			fctx.Request.SetRequestURI(c.Path)
+			if c.Auth != "" {
+				fctx.Request.Header.Set("Authorization", c.Auth)
 			}
 			b.ReportAllocs()
 			for b.Loop() {

@@ -1,0 +1,64 @@
+package fiber3_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/fiber/v3/extractors"
+	"github.com/gofiber/fiber/v3/middleware/keyauth"
+	"github.com/valyala/fasthttp"
+
+	"github.com/passthrough-go/passthrough/bench/internal/benchcase"
+	"github.com/passthrough-go/passthrough/fiber3passthrough"
+)
+
+func BenchmarkFiber3(b *testing.B) {
+	for _, c := range benchcase.Cases {
+		b.Run(c.Name, func(b *testing.B) {
+			app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+			switch c.Name {
+			case "minimal":
+				app.Use(func(c fiber.Ctx) error {
+					v := c.Get("Authorization")
+					if v == "" {
+						return c.SendStatus(http.StatusUnauthorized)
+					}
+					// A value kept past the handler must be copied out of
+					// fasthttp's buffers, as passthrough does.
+					c.SetContext(context.WithValue(c.Context(), benchcase.MinimalKey{}, string([]byte(v))))
+					return c.Next()
+				})
+			case "peer":
+				// keyauth also parses the scheme, calls the validator and
+				// stores the key in c.Locals (not copied).
+				app.Use(keyauth.New(keyauth.Config{
+					Extractor: extractors.FromAuthHeader("Bearer"),
+					Validator: func(_ fiber.Ctx, key string) (bool, error) { return key != "", nil },
+				}))
+			case "passthrough", "excluded", "rejected":
+				app.Use(fiber3passthrough.Middleware(benchcase.Options()...))
+			}
+			h := func(c fiber.Ctx) error {
+				benchcase.Consume(c.Context())
+				return c.SendStatus(http.StatusNoContent)
+			}
+			app.Get("/work", h)
+			app.Get("/health", h)
+			handler := app.Handler()
+			var fctx fasthttp.RequestCtx
+			fctx.Request.Header.SetMethod(http.MethodGet)
+			fctx.Request.SetRequestURI(c.Path)
+			if c.Auth != "" {
+				fctx.Request.Header.Set("Authorization", c.Auth)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				fctx.Response.Reset()
+				fctx.ResetUserValues()
+				handler(&fctx)
+			}
+		})
+	}
+}
