@@ -1,0 +1,15 @@
+package main
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/passthrough-go/passthrough/internal/exampletest"
+)
+
+func TestREADMEStory(t *testing.T) {
+	identity, key := exampletest.ControlPlane(t)
+	srv := httptest.NewServer(newServer(identity))
+	t.Cleanup(srv.Close)
+	exampletest.Story(t, srv.URL, key)
+}

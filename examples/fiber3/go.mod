@@ -1,0 +1,36 @@
+module github.com/passthrough-go/passthrough/examples/fiber3
+
+go 1.26.0
+
+replace (
+	github.com/passthrough-go/passthrough => ../../
+	github.com/passthrough-go/passthrough/fiber3passthrough => ../../fiber3passthrough
+)
+
+require (
+	github.com/gofiber/fiber/v3 v3.1.0
+	github.com/passthrough-go/passthrough v0.0.0-00010101000000-000000000000
+	github.com/passthrough-go/passthrough/fiber3passthrough v0.0.0-00010101000000-000000000000
+	google.golang.org/grpc v1.85.0
+)
+
+require (
+	connectrpc.com/connect v1.21.1 // indirect
+	github.com/andybalholm/brotli v1.2.0 // indirect
+	github.com/gofiber/schema v1.7.0 // indirect
+	github.com/gofiber/utils/v2 v2.0.2 // indirect
+	github.com/google/uuid v1.6.0 // indirect
+	github.com/klauspost/compress v1.18.4 // indirect
+	github.com/mattn/go-colorable v0.1.15 // indirect
+	github.com/mattn/go-isatty v0.0.22 // indirect
+	github.com/philhofer/fwd v1.2.0 // indirect
+	github.com/tinylib/msgp v1.6.3 // indirect
+	github.com/valyala/bytebufferpool v1.0.0 // indirect
+	github.com/valyala/fasthttp v1.69.0 // indirect
+	golang.org/x/crypto v0.57.0 // indirect
+	golang.org/x/net v0.60.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/text v0.42.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
