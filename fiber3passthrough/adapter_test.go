@@ -162,3 +162,63 @@ func TestErrorHandler(t *testing.T) {
 		}
 	}
 }
+
+// fasthttp refuses a header block larger than the app's ReadBufferSize with
+// 431 before the middleware runs; the documented 16 KiB buffer lets a
+// credential at the core's default cap through.
+func TestReadBufferSize(t *testing.T) {
+	t.Parallel()
+	atCap := "Bearer " + strings.Repeat("a", core.DefaultMaxValueSize-len("Bearer "))
+	get := "GET /protected HTTP/1.1\r\nHost: x\r\nAuthorization: " + atCap + "\r\n\r\n"
+
+	var s seen
+	status, _ := exchange(t, listen(t, newApp(nil, s.handle)), get)
+	if runs := s.take(); status != 431 || len(runs) != 0 {
+		t.Errorf("default ReadBufferSize, credential at the 8 KiB cap: status %d, handler ran %d times; want 431 and never", status, len(runs))
+	}
+
+	app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler, ReadBufferSize: 16 << 10})
+	app.Use(fiber3passthrough.Middleware())
+	app.Get("/protected", func(c fiber.Ctx) error {
+		s.handle(c.Context())
+		return c.SendString("ok")
+	})
+	status, _ = exchange(t, listen(t, app), get)
+	runs := s.take()
+	if status != 200 || len(runs) != 1 || runs[0].Get("authorization") != atCap {
+		t.Errorf("ReadBufferSize 16 KiB, credential at the 8 KiB cap: status %d, handler ran %d times; want 200 forwarding it", status, len(runs))
+	}
+}
+
+// A middleware before passthrough that reads a cookie makes fasthttp parse
+// the Cookie header; the lines must still be seen as sent.
+func TestCookieLinesAfterCookiesWereParsed(t *testing.T) {
+	t.Parallel()
+	var s seen
+	app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+	app.Use(func(c fiber.Ctx) error {
+		_ = c.Cookies("theme")
+		return c.Next()
+	})
+	app.Use(fiber3passthrough.Middleware())
+	app.Get("/protected", func(c fiber.Ctx) error {
+		s.handle(c.Context())
+		return c.SendString("ok")
+	})
+	addr := listen(t, app)
+	status, _ := exchange(t, addr, "GET /protected HTTP/1.1\r\nHost: x\r\nCookie: session=a\r\nCookie: session=b\r\n\r\n")
+	if runs := s.take(); status != 400 || len(runs) != 0 {
+		t.Errorf("Cookie sent on two lines: status %d, handler ran %d times; want 400 and never", status, len(runs))
+	}
+	const jar = "session=a;theme=dark; x=\"q\""
+	status, _ = exchange(t, addr, "GET /protected HTTP/1.1\r\nHost: x\r\nCookie: "+jar+"\r\n\r\n")
+	runs := s.take()
+	if status != 200 || len(runs) != 1 || runs[0].Get("cookie") != jar {
+		t.Errorf("one Cookie line: status %d, runs %d; want 200 forwarding it byte for byte", status, len(runs))
+	}
+	status, _ = exchange(t, addr, "GET /protected HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n")
+	runs = s.take()
+	if status != 200 || len(runs) != 1 || runs[0].Len() != 1 || runs[0].Get("authorization") != "Bearer k" {
+		t.Errorf("no Cookie line: status %d, runs %d; want 200 forwarding the Authorization alone", status, len(runs))
+	}
+}

@@ -1,8 +1,6 @@
 package fiber3passthrough
 
 import (
-	"iter"
-	"strings"
 	"unsafe"
 
 	"github.com/gofiber/fiber/v3"
@@ -59,38 +57,20 @@ var (
 	_ extractors.Peeker   = request[*fiber.DefaultCtx]{}
 )
 
-// Values returns the header's lines as fasthttp parsed them (optional white
-// space, spaces and tabs, trimmed).
-//
-// fasthttp adds the trailer fields of a chunked request body to the request
-// headers once it has read the body, which it does before the handler runs
-// (unless fiber.Config.StreamRequestBody is set). A trailer is not a header:
-// for a chunked request, Values reads the header block as received instead,
-// so that a field sent after the body is never taken for a credential.
+// Values returns the header's lines, with optional white space (spaces and
+// tabs) trimmed, as fasthttp parsed them or, where that view can differ
+// from what was received, as received (see lines).
 func (q request[C]) Values(name string) []string {
-	h := &q.c.Request().Header
-	if h.ContentLength() == -1 { // chunked: there may be trailers
-		return rawValues(h.AllInOrder(), name)
+	parsed, received, asReceived := lines(&q.c.Request().Header, name)
+	if asReceived {
+		return received
 	}
-	raw := h.PeekAll(name)
-	if len(raw) == 0 {
+	if len(parsed) == 0 {
 		return nil
 	}
-	out := make([]string, len(raw))
-	for i, b := range raw {
+	out := make([]string, len(parsed))
+	for i, b := range parsed {
 		out[i] = unsafe.String(unsafe.SliceData(b), len(b))
-	}
-	return out
-}
-
-// rawValues collects the values of the header called name from the header
-// block as received, parsed by fasthttp as it parsed the headers.
-func rawValues(all iter.Seq2[[]byte, []byte], name string) []string {
-	var out []string
-	for k, v := range all {
-		if strings.EqualFold(unsafe.String(unsafe.SliceData(k), len(k)), name) {
-			out = append(out, unsafe.String(unsafe.SliceData(v), len(v)))
-		}
 	}
 	return out
 }
@@ -98,19 +78,17 @@ func rawValues(all iter.Seq2[[]byte, []byte], name string) []string {
 // Peek is the allocation-free fast path the core uses for whole-header
 // extractors. The value aliases fasthttp's buffer; the core copies it.
 func (q request[C]) Peek(name string) (string, int) {
-	h := &q.c.Request().Header
-	if h.ContentLength() == -1 {
-		v := q.Values(name)
-		if len(v) == 0 {
+	parsed, received, asReceived := lines(&q.c.Request().Header, name)
+	if asReceived {
+		if len(received) == 0 {
 			return "", 0
 		}
-		return v[0], len(v)
+		return received[0], len(received)
 	}
-	raw := h.PeekAll(name)
-	if len(raw) == 0 {
+	if len(parsed) == 0 {
 		return "", 0
 	}
-	return unsafe.String(unsafe.SliceData(raw[0]), len(raw[0])), len(raw)
+	return unsafe.String(unsafe.SliceData(parsed[0]), len(parsed[0])), len(parsed)
 }
 
 // Path is the path Fiber routes on, before its case and trailing-slash
