@@ -43,6 +43,12 @@ func Run(t *testing.T, h Harness) {
 	t.Run("ConcurrentIsolation", s.concurrentIsolation)
 	t.Run("MetadataOutlivesRequest", s.metadataOutlivesRequest)
 	t.Run("HostileRequests", s.hostileRequests)
+	if len(h.Variants) > 0 {
+		if h.GRPC {
+			t.Fatal("conformance: Harness.Variants are for HTTP transports")
+		}
+		t.Run("Variants", s.variants)
+	}
 }
 
 type suite struct{ h Harness }
