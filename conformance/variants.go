@@ -179,6 +179,12 @@ func checkVariant(t *testing.T, v Variant) {
 				if len(routed) != 1 || routed[0].route == Protected {
 					continue
 				}
+				// A "GET" pattern's cover of HEAD is the adapter's to choose
+				// (see core.HeadNotGet); the plain spelling must pass for
+				// the method the pattern names.
+				if pub, ok := publicByPattern(routed[0].route); ok && pub.Method != "" && pub.Method != m {
+					continue
+				}
 				if routed[0].ok {
 					t.Errorf("%s with credentials reached public route %q carrying them: an excluded request must carry none", what, routed[0].route)
 				}
@@ -188,6 +194,15 @@ func checkVariant(t *testing.T, v Variant) {
 			}
 		}
 	}
+}
+
+func publicByPattern(pattern string) (Public, bool) {
+	for _, p := range variantRoutes {
+		if p.Pattern() == pattern {
+			return p, true
+		}
+	}
+	return Public{}, false
 }
 
 func routeNames(calls []routeCall) []string {

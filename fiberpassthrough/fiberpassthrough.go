@@ -44,6 +44,7 @@ type request struct{ c *fiber.Ctx }
 var (
 	_ extractors.Volatile = request{}
 	_ extractors.Peeker   = request{}
+	_ core.HeadNotGet     = request{}
 )
 
 func (q request) Values(name string) []string {
@@ -90,3 +91,8 @@ func (q request) Query(name string) []string {
 }
 
 func (request) Volatile() {}
+
+// HeadNotGet: app.Get routes HEAD to the GET route, but a route added with
+// app.Add(fiber.MethodGet, ...) does not, and the middleware cannot tell
+// which it was; a "GET" exclusion therefore covers GET alone.
+func (request) HeadNotGet() {}
