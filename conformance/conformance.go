@@ -43,6 +43,9 @@ func Run(t *testing.T, h Harness) {
 	t.Run("ConcurrentIsolation", s.concurrentIsolation)
 	t.Run("MetadataOutlivesRequest", s.metadataOutlivesRequest)
 	t.Run("HostileRequests", s.hostileRequests)
+	if !h.GRPC {
+		t.Run("Wire", s.wire)
+	}
 	if len(h.Variants) > 0 {
 		if h.GRPC {
 			t.Fatal("conformance: Harness.Variants are for HTTP transports")
@@ -191,7 +194,11 @@ func keys(ps []core.Pair) []string {
 func describe(ps []core.Pair) string {
 	parts := make([]string, len(ps))
 	for i, p := range ps {
-		parts[i] = fmt.Sprintf("%s=%q", p.Key, p.Value)
+		v := p.Value
+		if len(v) > 48 {
+			v = fmt.Sprintf("%s...(%d bytes)", v[:24], len(v))
+		}
+		parts[i] = fmt.Sprintf("%s=%q", p.Key, v)
 	}
 	return "[" + strings.Join(parts, " ") + "]"
 }

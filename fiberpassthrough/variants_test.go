@@ -41,7 +41,8 @@ func variant(configure func(*fiber.Config)) func(*testing.T, []core.Option, []co
 // HEAD to them) when viaGet, or by app.Add(fiber.MethodGet, ...) alone.
 func routes(configure func(*fiber.Config), viaGet bool) func(*testing.T, []core.Option, []conformance.Public, conformance.RouteHandler) conformance.Client {
 	return func(t *testing.T, opts []core.Option, public []conformance.Public, h conformance.RouteHandler) conformance.Client {
-		cfg := fiber.Config{DisableStartupMessage: true}
+		cfg := fiberpassthrough.Config()
+		cfg.DisableStartupMessage = true
 		configure(&cfg)
 		app := fiber.New(cfg)
 		app.Use(fiberpassthrough.Middleware(opts...))
