@@ -58,3 +58,33 @@ var variants = []conformance.Variant{
 		r.RedirectTrailingSlash, r.RedirectFixedPath = false, false
 	})},
 }
+
+// Gin redirects "/me/" to "/me" before any middleware runs, so a caller
+// without credentials learns the route exists; with RedirectTrailingSlash
+// off, as the package documentation recommends, the middleware answers 401
+// as every other adapter does.
+func TestTrailingSlashRedirect(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		redirect bool
+		status   int
+	}{
+		{"Gin's default", true, 301},
+		{"RedirectTrailingSlash off", false, 401},
+	} {
+		r := gin.New()
+		r.RedirectTrailingSlash = tc.redirect
+		r.Use(ginpassthrough.Middleware())
+		r.GET("/me", func(c *gin.Context) { c.String(200, "me") })
+		srv := httptest.NewServer(r)
+		t.Cleanup(srv.Close)
+		resp, err := conformance.HTTPClient(srv.Listener.Addr().String()).Exchange(t.Context(), conformance.Request{Path: "/me/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp[0].Status != tc.status {
+			t.Errorf("%s: GET /me/ without credentials: status %d, want %d", tc.name, resp[0].Status, tc.status)
+		}
+	}
+}
