@@ -16,13 +16,65 @@ import (
 
 // The suite passes against the reference adapter.
 func TestReferenceAdapter(t *testing.T) {
-	conformance.Run(t, conformance.Harness{Serve: func(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
-		srv := httptest.NewServer(httppassthrough.Middleware(opts...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			h(r.Context())
-		})))
-		t.Cleanup(srv.Close)
-		return conformance.HTTPClient(srv.Listener.Addr().String())
-	}})
+	conformance.Run(t, conformance.Harness{
+		Serve: func(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+			srv := httptest.NewServer(httppassthrough.Middleware(opts...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				h(r.Context())
+			})))
+			t.Cleanup(srv.Close)
+			return conformance.HTTPClient(srv.Listener.Addr().String())
+		},
+		Variants: []conformance.Variant{{Name: "ServeMux", Serve: serveMux}},
+	})
+}
+
+// serveMux is the reference variant: the middleware in front of a
+// ServeMux, which routes on the escaped path the adapter checks.
+func serveMux(t *testing.T, opts []core.Option, public []conformance.Public, h conformance.RouteHandler) conformance.Client {
+	mux := http.NewServeMux()
+	for _, p := range public {
+		route := func(w http.ResponseWriter, r *http.Request) { h(r.Context(), p.Pattern()) }
+		mux.HandleFunc(p.Pattern(), route)
+		if p.Prefix {
+			mux.HandleFunc(p.Pattern()+"/", route)
+		}
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { h(r.Context(), conformance.Protected) })
+	srv := httptest.NewServer(httppassthrough.Middleware(opts...)(mux))
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
+// rawPathRouter is a deliberately mismatched variant, the shape of Echo
+// with e.Pre(middleware.RemoveTrailingSlash()) before the adapter checked
+// the path Echo routes on: a pre-routing step trims a trailing slash from
+// URL.Path (leaving RawPath as it came), the middleware checks
+// URL.EscapedPath(), and the router dispatches on RawPath when it is set.
+// "/health%2F" is then checked as "/health" and routed as "/health%2F".
+func rawPathRouter(t *testing.T, opts []core.Option, public []conformance.Public, h conformance.RouteHandler) conformance.Client {
+	mw := httppassthrough.Middleware(opts...)
+	route := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.RawPath
+		if p == "" {
+			p = r.URL.Path
+		}
+		for _, pub := range public {
+			methodOK := pub.Method == "" || pub.Method == r.Method
+			if methodOK && (p == pub.Path || (pub.Prefix && strings.HasPrefix(p, pub.Path+"/"))) {
+				h(r.Context(), pub.Pattern())
+				return
+			}
+		}
+		h(r.Context(), conformance.Protected)
+	}))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+			r.URL.Path = p[:len(p)-1]
+		}
+		route.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
 }
 
 // brokenRequest matches exclusions on the cleaned, decoded path: the classic
@@ -53,7 +105,10 @@ func brokenServe(t *testing.T, opts []core.Option, h conformance.Handler) confor
 // this test too.
 func TestSuiteCatchesBrokenAdapter(t *testing.T) {
 	if os.Getenv("PASSTHROUGH_CONFORMANCE_BROKEN") == "1" {
-		conformance.Run(t, conformance.Harness{Serve: brokenServe})
+		conformance.Run(t, conformance.Harness{
+			Serve:    brokenServe,
+			Variants: []conformance.Variant{{Name: "ServeMux", Serve: serveMux}, {Name: "RawPathRouter", Serve: rawPathRouter}},
+		})
 		return
 	}
 	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestSuiteCatchesBrokenAdapter$", "-test.v")
@@ -67,6 +122,10 @@ func TestSuiteCatchesBrokenAdapter(t *testing.T) {
 		"path /x/../health is not the excluded spelling and needs credentials",
 		"--- FAIL: TestSuiteCatchesBrokenAdapter/ExcludedPrefixes",
 		"--- PASS: TestSuiteCatchesBrokenAdapter/ForwardsDefaultCredentials",
+		"--- PASS: TestSuiteCatchesBrokenAdapter/Variants/ServeMux",
+		"--- FAIL: TestSuiteCatchesBrokenAdapter/Variants/RawPathRouter",
+		"GET /health%2F without credentials reached the protected route",
+		"GET /%70ublic/x/ without credentials reached the protected route",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("broken adapter run lacks %q; output:\n%s", want, out)

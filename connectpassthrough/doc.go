@@ -11,5 +11,8 @@
 // [NewHandlerInterceptor] is the handler-side adapter: it extracts
 // credentials from incoming Connect, gRPC and gRPC-Web requests with the
 // same core as every other adapter, exclusions matching full procedure
-// names such as "/pkg.Service/Method".
+// names such as "/pkg.Service/Method": the procedure of the handler the
+// call was routed to (Spec().Procedure), not the raw request path, with
+// the method taken as POST for every call (Connect GET calls included), so
+// a "GET" pattern never excludes a call.
 package connectpassthrough

@@ -165,6 +165,31 @@ func TestExcludedByMethod(t *testing.T) {
 	}
 }
 
+// headApart is a view whose router sends HEAD only to HEAD routes.
+type headApart struct{ fakeRequest }
+
+func (headApart) HeadNotGet() {}
+
+// Where the router routes HEAD apart, a "GET" pattern does not exclude HEAD:
+// the router would send it to a protected catch-all.
+func TestHeadNotGet(t *testing.T) {
+	t.Parallel()
+	e := core.MustNew(quiet(), core.WithExcludedPaths("GET /health", "HEAD /ping", "/metrics"), core.WithExcludedPrefixes("GET /public"))
+	for _, tc := range []struct {
+		method, path string
+		excluded     bool
+	}{
+		{"GET", "/health", true}, {"HEAD", "/health", false}, {"HEAD", "/ping", true},
+		{"HEAD", "/metrics", true}, {"GET", "/public/a", true}, {"HEAD", "/public/a", false},
+	} {
+		r := headApart{fakeRequest{method: tc.method, path: tc.path}}
+		got := e.Decide(r).Rejection() == nil
+		if got != tc.excluded {
+			t.Errorf("%s %s on a router that routes HEAD apart: excluded %v, want %v", tc.method, tc.path, got, tc.excluded)
+		}
+	}
+}
+
 func TestDecide(t *testing.T) {
 	t.Parallel()
 	e := core.MustNew(quiet(), core.WithExtractors(extractors.Authorization(), extractors.Header("X-API-Key")), core.WithMaxValueSize(32))

@@ -152,24 +152,38 @@ type source struct {
 }
 
 // Excluded reports whether a request with this method and path is excluded
-// by [WithExcludedPaths] or [WithExcludedPrefixes].
+// by [WithExcludedPaths] or [WithExcludedPrefixes]. As on a
+// [net/http.ServeMux], a "GET" pattern also covers HEAD.
 func (e *Engine) Excluded(method, path string) bool {
+	return e.excluded(method, path, true)
+}
+
+// HeadNotGet is implemented by an adapter's request view when its router
+// sends a HEAD request only to routes registered for HEAD, as Gin's and
+// Echo's do: a "GET" pattern then does not exclude HEAD, which such a
+// router dispatches to whatever route it finds for HEAD (a catch-all, or
+// NoRoute), not to the GET route the pattern names.
+type HeadNotGet interface {
+	HeadNotGet()
+}
+
+func (e *Engine) excluded(method, path string, headIsGet bool) bool {
 	if e.exact != nil {
 		for _, m := range e.exact[path] {
-			if methodMatches(m, method) {
+			if methodMatches(m, method, headIsGet) {
 				return true
 			}
 		}
 	} else {
 		for _, x := range e.exactList {
-			if x.path == path && methodMatches(x.method, method) {
+			if x.path == path && methodMatches(x.method, method, headIsGet) {
 				return true
 			}
 		}
 	}
 	for _, x := range e.prefixes {
 		p := x.path
-		if !strings.HasPrefix(path, p) || !methodMatches(x.method, method) {
+		if !strings.HasPrefix(path, p) || !methodMatches(x.method, method, headIsGet) {
 			continue
 		}
 		rest := path[len(p):]
@@ -201,7 +215,8 @@ func plainRest(rest string) bool {
 // Decide looks at one request and says what to do with it. It never panics
 // because of the request or a custom extractor.
 func (e *Engine) Decide(r extractors.Request) Decision {
-	if e.Excluded(r.Method(), r.Path()) || e.skip(r) {
+	_, headNotGet := r.(HeadNotGet)
+	if e.excluded(r.Method(), r.Path(), !headNotGet) || e.skip(r) {
 		return Decision{}
 	}
 	_, volatile := r.(extractors.Volatile)

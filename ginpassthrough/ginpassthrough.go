@@ -15,7 +15,7 @@ import (
 func Middleware(opts ...core.Option) gin.HandlerFunc {
 	engine := core.MustNew(opts...)
 	return func(c *gin.Context) {
-		d := engine.Decide(httppassthrough.NewRequest(c.Request))
+		d := engine.Decide(httppassthrough.NewRawPathRequest(c.Request))
 		if rej := d.Rejection(); rej != nil {
 			httppassthrough.WriteRejection(c.Writer, rej)
 			c.Abort()
