@@ -28,6 +28,11 @@ type wireCase struct {
 	// 0, the refusal status. Neither set: the adapters need only agree.
 	want       []core.Pair
 	wantStatus int
+	// earlyRefusal says the framework may refuse the request with another
+	// 4xx before the adapter runs (fasthttp from v1.69 refuses a Cookie or
+	// Authorization trailer with 400): any 4xx without the handler passes,
+	// and adapters agree on the refusal, not its status.
+	earlyRefusal bool
 }
 
 func (w wireCase) request() Request {
@@ -58,9 +63,11 @@ func wireCorpus() []wireCase {
 		{name: "value folded in the middle with a tab", raw: "Authorization: Bearer\r\n\ttok\r\n", want: auth("Bearer tok")},
 		{name: "Cookie and X-API-Key only as trailers", post: true,
 			raw:  "Trailer: Cookie, X-API-Key\r\n",
-			body: "1\r\nx\r\n0\r\nCookie: s=" + wireCanary + "\r\nX-API-Key: " + wireCanary + "\r\n\r\n", wantStatus: 401},
+			body: "1\r\nx\r\n0\r\nCookie: s=" + wireCanary + "\r\nX-API-Key: " + wireCanary + "\r\n\r\n", wantStatus: 401, earlyRefusal: true},
 		{name: "undeclared trailers", post: true,
-			body: "1\r\nx\r\n0\r\nCookie: s=" + wireCanary + "\r\nX-API-Key: " + wireCanary + "\r\n\r\n", wantStatus: 401},
+			body: "1\r\nx\r\n0\r\nCookie: s=" + wireCanary + "\r\nX-API-Key: " + wireCanary + "\r\n\r\n", wantStatus: 401, earlyRefusal: true},
+		{name: "X-API-Key only as a trailer", post: true,
+			body: "1\r\nx\r\n0\r\nX-API-Key: " + wireCanary + "\r\n\r\n", wantStatus: 401},
 		{name: "trailers after an empty chunked body", post: true,
 			body: "0\r\nX-API-Key: " + wireCanary + "\r\n\r\n", wantStatus: 401},
 		{name: "a header and a trailer of the same name", post: true,
@@ -126,13 +133,16 @@ func exchangeWire(t *testing.T, c Client, rec *recorder, tc wireCase) wireOutcom
 	if o.ran {
 		o.pairs = describe(calls[0].md.Pairs())
 	}
+	if tc.earlyRefusal && !o.ran && resp.Status >= 400 && resp.Status < 500 {
+		o.status = tc.wantStatus // a refusal, whoever made it
+	}
 	switch {
 	case tc.want != nil:
 		if resp.Status != 200 || len(calls) != 1 || !equalPairs(calls[0].md.Pairs(), tc.want) {
 			t.Errorf("%s: %v; want status 200, handler saw %s", tc.name, o, describe(tc.want))
 		}
 	case tc.wantStatus != 0:
-		if resp.Status != tc.wantStatus || o.ran {
+		if o.status != tc.wantStatus || o.ran {
 			t.Errorf("%s: %v; want status %d, handler not run", tc.name, o, tc.wantStatus)
 		}
 	}
