@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/fiber/v3/middleware/adaptor"
 
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/extractors"
@@ -137,7 +138,7 @@ func TestUnparsableRequestsDoNotEchoCredentials(t *testing.T) {
 // returned it.
 func TestErrorHandler(t *testing.T) {
 	t.Parallel()
-	app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+	app := fiber.New(fiber3passthrough.Config())
 	app.Get("/plain", func(fiber.Ctx) error { return errors.New("lookup failed for Bearer canary-1") })
 	app.Get("/fiber", func(fiber.Ctx) error { return fiber.NewError(http.StatusTeapot, "canary-2") })
 	app.Get("/odd", func(fiber.Ctx) error { return fiber.NewError(599, "canary-3") })
@@ -148,7 +149,7 @@ func TestErrorHandler(t *testing.T) {
 	}{
 		{"/plain", 500, "Internal Server Error"},
 		{"/fiber", 418, "I'm a teapot"},
-		{"/odd", 599, "Error"},
+		{"/odd", 500, "Internal Server Error"},
 		{"/missing", 404, "Not Found"},
 	} {
 		resp, err := app.Test(httptest.NewRequest("GET", tc.path, nil))
@@ -164,20 +165,26 @@ func TestErrorHandler(t *testing.T) {
 }
 
 // fasthttp refuses a header block larger than the app's ReadBufferSize with
-// 431 before the middleware runs; the documented 16 KiB buffer lets a
-// credential at the core's default cap through.
+// 431 before the middleware runs: Fiber's default refuses a credential at
+// the core's default size limit, Config lets it through.
 func TestReadBufferSize(t *testing.T) {
 	t.Parallel()
 	atCap := "Bearer " + strings.Repeat("a", core.DefaultMaxValueSize-len("Bearer "))
 	get := "GET /protected HTTP/1.1\r\nHost: x\r\nAuthorization: " + atCap + "\r\n\r\n"
 
 	var s seen
-	status, _ := exchange(t, listen(t, newApp(nil, s.handle)), get)
+	app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+	app.Use(fiber3passthrough.Middleware())
+	app.Get("/protected", func(c fiber.Ctx) error {
+		s.handle(c.Context())
+		return c.SendString("ok")
+	})
+	status, _ := exchange(t, listen(t, app), get)
 	if runs := s.take(); status != 431 || len(runs) != 0 {
-		t.Errorf("default ReadBufferSize, credential at the 8 KiB cap: status %d, handler ran %d times; want 431 and never", status, len(runs))
+		t.Errorf("Fiber's default ReadBufferSize, credential at the 8 KiB limit: status %d, handler ran %d times; want 431 and never", status, len(runs))
 	}
 
-	app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler, ReadBufferSize: 16 << 10})
+	app = fiber.New(fiber3passthrough.Config())
 	app.Use(fiber3passthrough.Middleware())
 	app.Get("/protected", func(c fiber.Ctx) error {
 		s.handle(c.Context())
@@ -186,7 +193,7 @@ func TestReadBufferSize(t *testing.T) {
 	status, _ = exchange(t, listen(t, app), get)
 	runs := s.take()
 	if status != 200 || len(runs) != 1 || runs[0].Get("authorization") != atCap {
-		t.Errorf("ReadBufferSize 16 KiB, credential at the 8 KiB cap: status %d, handler ran %d times; want 200 forwarding it", status, len(runs))
+		t.Errorf("Config, credential at the 8 KiB limit: status %d, handler ran %d times; want 200 forwarding it", status, len(runs))
 	}
 }
 
@@ -195,7 +202,7 @@ func TestReadBufferSize(t *testing.T) {
 func TestCookieLinesAfterCookiesWereParsed(t *testing.T) {
 	t.Parallel()
 	var s seen
-	app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+	app := fiber.New(fiber3passthrough.Config())
 	app.Use(func(c fiber.Ctx) error {
 		_ = c.Cookies("theme")
 		return c.Next()
@@ -221,4 +228,42 @@ func TestCookieLinesAfterCookiesWereParsed(t *testing.T) {
 	if status != 200 || len(runs) != 1 || runs[0].Len() != 1 || runs[0].Get("authorization") != "Bearer k" {
 		t.Errorf("no Cookie line: status %d, runs %d; want 200 forwarding the Authorization alone", status, len(runs))
 	}
+}
+
+// Behind adaptor.FiberApp (a Fiber app served by net/http) fasthttp never
+// parses the request: its headers are set one by one, with no raw header
+// block, and the content length of a body-less GET is 0, as after an empty
+// chunked body. The credentials must still be found.
+func TestBehindNetHTTPAdaptor(t *testing.T) {
+	t.Parallel()
+	var s seen
+	srv := httptest.NewServer(adaptor.FiberApp(newApp(nil, s.handle)))
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct {
+		method, body string
+	}{{"GET", ""}, {"POST", "x=1"}} {
+		req, err := http.NewRequestWithContext(t.Context(), tc.method, srv.URL+"/protected", strings.NewReader(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer through-the-adaptor")
+		req.Header.Set("Cookie", "session=1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		runs := s.take()
+		if resp.StatusCode != 200 || len(runs) != 1 || runs[0].Get("authorization") != "Bearer through-the-adaptor" || runs[0].Get("cookie") != "session=1" {
+			t.Errorf("%s behind the adaptor: status %d, handler saw %v; want 200 forwarding Authorization and Cookie", tc.method, resp.StatusCode, pairs(runs))
+		}
+	}
+}
+
+func pairs(runs []core.Metadata) [][]core.Pair {
+	out := make([][]core.Pair, len(runs))
+	for i, md := range runs {
+		out[i] = md.Pairs()
+	}
+	return out
 }

@@ -1,26 +1,74 @@
-// Package fiber3passthrough is the Fiber v3 adapter of passthrough. For
-// Fiber v2, use fiberpassthrough. It is a module of its own (see
-// docs/modules.md in the repository): Fiber v3 needs a newer fasthttp than
+// Package fiber3passthrough is the Fiber v3 adapter of passthrough; for
+// Fiber v2, use fiberpassthrough. It is a module of its own
+// (docs/modules.md in the repository): Fiber v3 needs a newer fasthttp than
 // Fiber v2, and Fiber v2 users of the root module keep theirs.
 //
 // [Middleware] puts the caller's credentials in c.Context(), the standard
 // context.Context that Fiber v3 keeps for the request (set with
 // c.SetContext); a handler passes c.Context() to the control-plane client,
-// which finds them with [core.FromContext].
+// which finds them with [core.FromContext]. Pass c.Context(), not c: a
+// fiber.Ctx is itself a context.Context, but its Value method reads
+// c.Locals, where the credentials are not, and it is recycled as soon as
+// the handler returns. Install the middleware with app.Use before the
+// routes.
 //
-// Pass c.Context(), not c: a fiber.Ctx is itself a context.Context, but its
-// Value method reads c.Locals, where the credentials are not, and it is
-// recycled as soon as the handler returns.
+// # Setup
 //
-// Two settings of the app matter:
+// Start the app with [Config] (or set its two fields yourself):
 //
-//   - ErrorHandler: install [ErrorHandler]. Requests fasthttp cannot parse
-//     never reach the middleware, and Fiber's default handler answers them
-//     with fasthttp's error text, which quotes the request, credentials
-//     included.
-//   - ReadBufferSize (4096 bytes by default) bounds the whole request
-//     header block; fasthttp answers a larger one 431 before the middleware
-//     runs. A credential close to the core's cap (core.WithMaxValueSize,
-//     8 KiB by default) needs a larger buffer, such as 16 << 10. It is
-//     allocated per connection, so keep it bounded.
+//	app := fiber.New(fiber3passthrough.Config())
+//
+// Its ReadBufferSize ([ReadBufferSize], 32 KiB) fits credentials up to the
+// middleware's default size limit; Fiber's default of 4096 bytes answers
+// 431 to an Authorization header the other adapters accept. Its
+// [ErrorHandler] never echoes request bytes; Fiber's default error handler
+// answers a request fasthttp cannot parse with the parser's error, which
+// quotes the raw request, credentials included.
+//
+// # Which path is checked
+//
+// Exclusions are matched against c.Path(): the path as received, decoded
+// when fiber.Config.UnescapePath is set. Fiber routes on that string after
+// folding it, unless configured otherwise: lower-cased (CaseSensitive
+// false) and with trailing slashes removed (StrictRouting false). The
+// folds only let other spellings ("/HEALTH", "/health/") reach a public
+// route; they are not excluded and need credentials (the adapter fails
+// closed).
+//
+// # Methods
+//
+// app.Get routes HEAD to the GET route unless
+// fiber.Config.DisableHeadAutoRegister is set, and the middleware does not
+// read the configuration per request, so a "GET /health" exclusion covers
+// GET alone. Exclude "HEAD /health" as well if HEAD must pass. A
+// method-less "/health" covers every method, so its route must answer
+// every method (app.All).
+//
+// # The same bytes as net/http
+//
+// fasthttp v1.69 differs from net/http in ways that change which
+// credentials a request carries; the middleware undoes each, so that the
+// credentials forwarded for a request are those net/http, Gin and Echo
+// forward for the same bytes:
+//
+//   - it appends a chunked body's trailer fields to the request headers:
+//     they are ignored;
+//   - once something has parsed the cookies (c.Cookies before the
+//     middleware), it answers one re-assembled Cookie line: the lines are
+//     read as received (install the middleware first to avoid that cost);
+//   - with DisableHeaderNormalizing it matches header names
+//     case-sensitively: names are matched in any case, reading the header
+//     block as received (a second parse per request);
+//   - it accepts a header name holding a space ("X Bad: y"), which net/http
+//     refuses: the middleware refuses the request with fiber.ErrBadRequest,
+//     answered by the app's error handler.
+//
+// A Cookie or Authorization trailer makes fasthttp itself refuse the
+// request with 400, where net/http ignores the trailer and the middleware
+// answers 401.
+//
+// Behind adaptor.FiberApp (a Fiber app served by net/http), the adaptor
+// sets each header from net/http's request and keeps the last line of a
+// repeated header only, so a credential header sent twice is not seen as
+// ambiguous; serve such an app with httppassthrough in front instead.
 package fiber3passthrough

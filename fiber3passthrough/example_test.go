@@ -12,7 +12,9 @@ import (
 )
 
 func ExampleMiddleware() {
-	app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+	// Config sets a read buffer that fits credentials up to the size limit
+	// and an error handler that never echoes request bytes.
+	app := fiber.New(fiber3passthrough.Config())
 	app.Use(fiber3passthrough.Middleware(core.WithExcludedPaths("/health")))
 	app.Get("/me", func(c fiber.Ctx) error {
 		md, _ := core.FromContext(c.Context()) // pass c.Context(), not c, to the control-plane client

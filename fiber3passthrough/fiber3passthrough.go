@@ -1,6 +1,7 @@
 package fiber3passthrough
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/gofiber/fiber/v3"
@@ -20,8 +21,14 @@ import (
 // It panics, with a message starting "passthrough:", if opts are invalid.
 func Middleware(opts ...core.Option) fiber.Handler {
 	engine := core.MustNew(opts...)
+	var apps appModes
 	return func(c fiber.Ctx) error {
-		d := engine.Decide(view(c))
+		if spacedName(c.Request().Header.RawHeaders()) {
+			// The app's ErrorHandler answers it, as fasthttp's own parse
+			// errors; Config's answers "Bad Request" and nothing else.
+			return fiber.ErrBadRequest
+		}
+		d := engine.Decide(apps.view(c))
 		if rej := d.Rejection(); rej != nil {
 			if ch := rej.Challenge(); ch != "" {
 				c.Set(fiber.HeaderWWWAuthenticate, ch)
@@ -39,12 +46,35 @@ func Middleware(opts ...core.Option) fiber.Handler {
 // view returns the [extractors.Request] view of c. For Fiber's own
 // *fiber.DefaultCtx the view is a single pointer, which converts to an
 // interface without allocating; a custom context (fiber.NewWithCustomCtx)
-// gets the general view, which costs one small allocation per request.
-func view(c fiber.Ctx) extractors.Request {
+// gets the general view, which costs one small allocation per request, as
+// does an app that keeps header names as received.
+func (m *appModes) view(c fiber.Ctx) extractors.Request {
+	if m.namesKept(c.App()) {
+		return namesKept{request[fiber.Ctx]{c}}
+	}
 	if d, ok := c.(*fiber.DefaultCtx); ok {
 		return request[*fiber.DefaultCtx]{d}
 	}
 	return request[fiber.Ctx]{c}
+}
+
+// appModes remembers, for one middleware, whether the app it last served
+// keeps header names as received (fiber.Config.DisableHeaderNormalizing).
+// App.Config copies the whole configuration, too much to do per request.
+type appModes struct{ last atomic.Pointer[appMode] }
+
+type appMode struct {
+	app       *fiber.App
+	namesKept bool
+}
+
+func (m *appModes) namesKept(app *fiber.App) bool {
+	if l := m.last.Load(); l != nil && l.app == app {
+		return l.namesKept
+	}
+	l := &appMode{app: app, namesKept: app.Config().DisableHeaderNormalizing}
+	m.last.Store(l)
+	return l.namesKept
 }
 
 // request is the [extractors.Request] view of a Fiber request. Its values
@@ -55,6 +85,7 @@ type request[C fiber.Ctx] struct{ c C }
 var (
 	_ extractors.Volatile = request[fiber.Ctx]{}
 	_ extractors.Peeker   = request[*fiber.DefaultCtx]{}
+	_ core.HeadNotGet     = request[*fiber.DefaultCtx]{}
 )
 
 // Values returns the header's lines, with optional white space (spaces and
@@ -113,3 +144,8 @@ func (q request[C]) Query(name string) []string {
 }
 
 func (request[C]) Volatile() {}
+
+// HeadNotGet: a "GET /x" exclusion covers GET alone, since with
+// fiber.Config.DisableHeadAutoRegister set a GET route answers no HEAD and
+// the middleware does not read the app's configuration per request.
+func (request[C]) HeadNotGet() {}

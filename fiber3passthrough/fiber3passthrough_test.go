@@ -12,10 +12,10 @@ import (
 )
 
 // newApp routes every path and method to a handler that gives h the
-// request's standard context, behind the middleware, configured as the
-// package documentation says.
+// request's standard context, behind the middleware, with the documented
+// setup (Config).
 func newApp(opts []core.Option, h conformance.Handler) *fiber.App {
-	app := fiber.New(fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+	app := fiber.New(fiber3passthrough.Config())
 	app.Use(fiber3passthrough.Middleware(opts...))
 	app.All("/*", func(c fiber.Ctx) error {
 		h(c.Context())
@@ -48,7 +48,7 @@ func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, conformance.Harness{Serve: serve})
+	conformance.Run(t, conformance.Harness{Serve: serve, Variants: variants})
 }
 
 // customCtx is an application's own context type (fiber.NewWithCustomCtx);
@@ -59,12 +59,29 @@ func TestConformanceCustomCtx(t *testing.T) {
 	conformance.Run(t, conformance.Harness{Serve: func(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
 		app := fiber.NewWithCustomCtx(func(app *fiber.App) fiber.CustomCtx {
 			return &customCtx{DefaultCtx: *fiber.NewDefaultCtx(app)}
-		}, fiber.Config{ErrorHandler: fiber3passthrough.ErrorHandler})
+		}, fiber3passthrough.Config())
 		app.Use(fiber3passthrough.Middleware(opts...))
 		app.All("/*", func(c fiber.Ctx) error {
 			if _, ok := c.(*customCtx); !ok {
 				t.Errorf("handler got a %T, want the custom context", c)
 			}
+			h(c.Context())
+			return c.SendString("ok")
+		})
+		return conformance.HTTPClient(listen(t, app))
+	}})
+}
+
+// With DisableHeaderNormalizing, fasthttp keeps header names as received
+// and looks them up case-sensitively; the adapter must still match names
+// in any case and see every line of a header.
+func TestConformanceDisableHeaderNormalizing(t *testing.T) {
+	conformance.Run(t, conformance.Harness{Serve: func(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+		cfg := fiber3passthrough.Config()
+		cfg.DisableHeaderNormalizing = true
+		app := fiber.New(cfg)
+		app.Use(fiber3passthrough.Middleware(opts...))
+		app.All("/*", func(c fiber.Ctx) error {
 			h(c.Context())
 			return c.SendString("ok")
 		})

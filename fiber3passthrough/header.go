@@ -1,42 +1,108 @@
 package fiber3passthrough
 
 import (
+	"bytes"
 	"iter"
 	"strings"
 	"unsafe"
 
+	"github.com/gofiber/fiber/v3"
 	"github.com/valyala/fasthttp"
+
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/extractors"
 )
 
 // lines returns the lines of the header called name: fasthttp's parsed
-// values (parsed, aliasing its buffers), or, where fasthttp's view can
-// differ from what the client sent, the header block as received, parsed by
-// fasthttp's own scanner (received, asReceived=true). The view differs:
+// values (parsed, aliasing its buffers), less any that can differ from
+// what the client sent in the header block, or that block as received,
+// parsed by fasthttp's own scanner (received, asReceived=true):
 //
-//   - for a chunked request: fasthttp reads the body, trailer included,
+//   - On a chunked request fasthttp reads the body, trailer included,
 //     before the handler runs (unless fiber.Config.StreamRequestBody is
-//     set) and adds the trailer fields to the headers. A trailer is not a
-//     header: it must neither supply a credential nor make one ambiguous.
-//   - for the Cookie header, once something before the middleware made
-//     fasthttp parse the cookies (c.Cookies, or anything that iterates the
-//     headers): fasthttp then takes the Cookie lines out of its header list
-//     and answers one line re-assembled from the parsed cookies, an empty
-//     one when there were none. That hides a second line and rewrites the
-//     value. Only this case, and an empty Cookie line, costs the second
-//     parse; installing the middleware before anything that reads cookies
-//     avoids it.
+//     set) and appends the trailer fields to its header list, after every
+//     header line. A trailer is not a header: it must neither supply a
+//     credential nor make one ambiguous, so only as many values are kept as
+//     the block has lines of that name. fasthttp leaves the content length
+//     of a chunked request at -1, or sets it to 0 after an empty chunked
+//     body; other requests (-2 without a body, or a sized one) skip the
+//     count.
+//   - Once something before the middleware made fasthttp parse the cookies
+//     (c.Cookies, or anything that iterates the headers), fasthttp takes the
+//     Cookie lines out of its header list and answers one line re-assembled
+//     from the parsed cookies, an empty one when there were none. That
+//     hides a second line and rewrites the value, so the Cookie header is
+//     then read from the block as received: a second parse of the headers
+//     (about a microsecond for a browser's), which installing the
+//     middleware before anything that reads cookies avoids.
 //
-// Reading the block as received costs a second parse of the headers
-// (about a microsecond for a browser's), so it is done only in those cases.
+// A request fasthttp did not read from a connection has no block as
+// received, and is taken as fasthttp holds it.
 func lines(h *fasthttp.RequestHeader, name string) (parsed [][]byte, received []string, asReceived bool) {
-	if h.ContentLength() == -1 { // chunked: there may be trailers
-		return nil, rawValues(h.AllInOrder(), name), true
-	}
 	parsed = h.PeekAll(name)
+	if len(parsed) == 0 || len(h.RawHeaders()) == 0 {
+		// No block as received: fasthttp did not read this request from a
+		// connection (adaptor.FiberApp sets each header from net/http's
+		// request, which has dealt with trailers already).
+		return parsed, nil, false
+	}
 	if len(parsed) == 1 && strings.EqualFold(name, fasthttp.HeaderCookie) && cookiesParsed(h, parsed[0]) {
 		return nil, rawValues(h.AllInOrder(), name), true
 	}
+	if cl := h.ContentLength(); cl == -1 || cl == 0 {
+		parsed = parsed[:min(len(parsed), countLines(h.RawHeaders(), name))]
+	}
 	return parsed, nil, false
+}
+
+// countLines counts the header lines named name (in any case) in a raw
+// header block. A line that starts with a space or a tab continues the
+// previous one (obs-fold) and is not counted. (fiberpassthrough has the
+// same function; the two modules share no code beyond the root module's
+// public API.)
+func countLines(block []byte, name string) int {
+	n := 0
+	for len(block) > 0 {
+		line := block
+		if i := bytes.IndexByte(block, '\n'); i >= 0 {
+			line, block = block[:i], block[i+1:]
+		} else {
+			block = nil
+		}
+		if len(line) > len(name) && line[len(name)] == ':' && strings.EqualFold(unsafe.String(unsafe.SliceData(line), len(name)), name) {
+			n++
+		}
+	}
+	return n
+}
+
+// spacedName reports whether a header name in the raw header block holds a
+// space ("X Bad: y", "Authorization : x"). fasthttp from v1.69 accepts such
+// a line and keeps it under a name no lookup finds; net/http, and so Gin
+// and Echo, and Fiber v2's fasthttp refuse the request with 400. The
+// middleware refuses it too, so that the same bytes get the same answer
+// from every adapter and a malformed request forwards nothing.
+func spacedName(block []byte) bool {
+	for len(block) > 0 {
+		line := block
+		if i := bytes.IndexByte(block, '\n'); i >= 0 {
+			line, block = block[:i], block[i+1:]
+		} else {
+			block = nil
+		}
+		if len(line) == 0 || line[0] == ' ' || line[0] == '\t' { // obs-fold continues a value
+			continue
+		}
+		for _, b := range line {
+			if b == ':' {
+				break
+			}
+			if b == ' ' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cookiesParsed reports whether fasthttp may have parsed the request's
@@ -63,4 +129,34 @@ func rawValues(all iter.Seq2[[]byte, []byte], name string) []string {
 		}
 	}
 	return out
+}
+
+// namesKept is the view for an app with fiber.Config.DisableHeaderNormalizing:
+// fasthttp then keeps header names as received and looks them up
+// case-sensitively, so "authorization" is not found as "Authorization",
+// and a credential sent as both would be read once. Headers are read from
+// the block as received, matching names in any case, at the cost of a
+// second parse of the headers per request.
+type namesKept struct{ request[fiber.Ctx] }
+
+var (
+	_ extractors.Volatile = namesKept{}
+	_ extractors.Peeker   = namesKept{}
+	_ core.HeadNotGet     = namesKept{}
+)
+
+func (q namesKept) Values(name string) []string {
+	h := &q.c.Request().Header
+	if len(h.RawHeaders()) == 0 { // not read from a connection: see lines
+		return q.request.Values(name)
+	}
+	return rawValues(h.AllInOrder(), name)
+}
+
+func (q namesKept) Peek(name string) (string, int) {
+	v := q.Values(name)
+	if len(v) == 0 {
+		return "", 0
+	}
+	return v[0], len(v)
 }

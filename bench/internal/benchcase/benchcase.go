@@ -36,6 +36,17 @@ var Cases = []Case{
 	{"rejected", "/work", ""},
 }
 
+// Raw is the case's request as it arrives on a connection, for the
+// benchmarks of fasthttp-based frameworks, which read it with
+// fasthttp.Request.Read as their server does.
+func Raw(c Case) string {
+	r := "GET " + c.Path + " HTTP/1.1\r\nHost: bench.test\r\n"
+	if c.Auth != "" {
+		r += "Authorization: " + c.Auth + "\r\n"
+	}
+	return r + "\r\n"
+}
+
 // Options are the passthrough cases' middleware options.
 func Options() []core.Option { return []core.Option{core.WithExcludedPaths("/health")} }
 
