@@ -19,8 +19,10 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gofiber/fiber/v2"
 	"github.com/labstack/echo/v4"
+	echo5 "github.com/labstack/echo/v5"
 
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/echo5passthrough"
 	"github.com/passthrough-go/passthrough/echopassthrough"
 	"github.com/passthrough-go/passthrough/fiberpassthrough"
 	"github.com/passthrough-go/passthrough/ginpassthrough"
@@ -28,7 +30,7 @@ import (
 )
 
 // Frameworks are the names [Start] accepts.
-var Frameworks = []string{"net/http", "gin", "echo", "fiber"}
+var Frameworks = []string{"net/http", "gin", "echo", "echo5", "fiber"}
 
 // Handler is what every route runs: the request's standard context (as the
 // adapter left it) and a header getter whose values are copies, safe to
@@ -65,6 +67,16 @@ func Start(t testing.TB, fw string, opts []core.Option, h Handler) string {
 		e := echo.New()
 		e.Use(echopassthrough.Middleware(opts...))
 		e.Any("/*", func(c echo.Context) error {
+			code, body := h(c.Request().Context(), c.Request().Header.Get)
+			return c.String(code, body)
+		})
+		srv := httptest.NewServer(e)
+		t.Cleanup(srv.Close)
+		return srv.Listener.Addr().String()
+	case "echo5":
+		e := echo5.New()
+		e.Use(echo5passthrough.Middleware(opts...))
+		e.Any("/*", func(c *echo5.Context) error {
 			code, body := h(c.Request().Context(), c.Request().Header.Get)
 			return c.String(code, body)
 		})
