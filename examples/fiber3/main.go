@@ -34,14 +34,13 @@ func main() {
 }
 
 func newApp(identity controlplanev1.IdentityServiceClient) *fiber.App {
-	app := fiber.New(fiber.Config{
-		// Fiber's default error handler echoes unparsable requests,
-		// credentials included; this one answers the status text only.
-		ErrorHandler: fiber3passthrough.ErrorHandler,
-		ReadTimeout:  10 * time.Second,
-		WriteTimeout: 30 * time.Second,
-		IdleTimeout:  60 * time.Second,
-	})
+	// Config: a read buffer that fits 8 KiB credentials, and an error
+	// handler that never echoes the request.
+	cfg := fiber3passthrough.Config()
+	cfg.ReadTimeout = 10 * time.Second
+	cfg.WriteTimeout = 30 * time.Second
+	cfg.IdleTimeout = 60 * time.Second
+	app := fiber.New(cfg)
 	app.Use(fiber3passthrough.Middleware(core.WithExcludedPaths("GET /health")))
 	app.Get("/health", func(c fiber.Ctx) error {
 		return c.JSON(fiber.Map{"status": "ok"})
