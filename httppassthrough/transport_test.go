@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/httppassthrough"
 )
 
@@ -46,7 +47,7 @@ func TestTransport(t *testing.T) {
 	var down seenHeaders
 	srv := httptest.NewTLSServer(down.handler(nil))
 	defer srv.Close()
-	tr, err := httppassthrough.NewTransport(srv.Client().Transport, []string{srv.Listener.Addr().String()})
+	tr, err := httppassthrough.NewTransport(srv.Client().Transport, []string{srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,18 +109,23 @@ func TestTransportOnlyToConfiguredHostsAndNeverOverPlaintext(t *testing.T) {
 		return err
 	}
 
-	plain, err := httppassthrough.NewTransport(nil, []string{allowedSrv.Listener.Addr().String()})
+	if _, err := httppassthrough.NewTransport(nil, []string{allowedSrv.URL}); err == nil || !strings.Contains(err.Error(), "WithInsecure()") {
+		t.Fatalf("plaintext origin without WithInsecure: %v, want a refusal naming WithInsecure()", err)
+	}
+	// An https origin on the same host and port does not cover http://.
+	secureOnly, err := httppassthrough.NewTransport(nil, []string{strings.Replace(allowedSrv.URL, "http://", "https://", 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := get(plain, allowedSrv.URL); err == nil || !strings.Contains(err.Error(), "http://") {
-		t.Fatalf("plaintext without WithInsecure: %v, want a refusal", err)
+	if err := get(secureOnly, allowedSrv.URL); err != nil {
+		t.Fatal(err)
 	}
-	if n := len(allowed.take()) + len(other.take()); n != 0 {
-		t.Fatalf("%d requests sent over plaintext without WithInsecure", n)
+	if h := allowed.take(); len(h) != 1 || h[0].Get("Authorization") != "" || h[0].Get("Cookie") != "" {
+		t.Fatalf("credentials went over http:// to an origin configured as https://: %v", h)
 	}
+	other.take()
 
-	insecure, err := httppassthrough.NewTransport(nil, []string{allowedSrv.Listener.Addr().String()}, httppassthrough.WithInsecure())
+	insecure, err := httppassthrough.NewTransport(nil, []string{allowedSrv.URL}, forward.WithInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,12 +154,16 @@ func TestTransportOnlyToConfiguredHostsAndNeverOverPlaintext(t *testing.T) {
 
 func TestNewTransportValidates(t *testing.T) {
 	t.Parallel()
-	for _, hosts := range [][]string{nil, {""}, {"https://x"}, {"a b"}} {
-		if _, err := httppassthrough.NewTransport(nil, hosts); err == nil || !strings.HasPrefix(err.Error(), "passthrough: ") {
-			t.Errorf("NewTransport(%q): %v, want a passthrough: error", hosts, err)
+	for _, origins := range [][]string{nil, {""}, {"x"}, {"x:443"}, {"a b"}, {"ftp://x"}, {"https://user:pw@x"}, {"https://x?q"}, {"http://x"}} {
+		_, err := httppassthrough.NewTransport(nil, origins)
+		if err == nil || !strings.HasPrefix(err.Error(), "passthrough: ") || strings.Contains(err.Error(), "pw") {
+			t.Errorf("NewTransport(%q): %v, want a passthrough: error", origins, err)
 		}
 	}
-	if _, err := httppassthrough.NewTransport(nil, []string{"x"}, httppassthrough.WithMaxValueSize(0)); err == nil {
+	if _, err := httppassthrough.NewTransport(nil, []string{"https://x"}, forward.WithMaxValueSize(0)); err == nil {
 		t.Error("WithMaxValueSize(0) accepted")
+	}
+	if _, err := httppassthrough.NewTransport(nil, []string{"https://x"}, nil); err == nil {
+		t.Error("a nil option was accepted")
 	}
 }
