@@ -2,11 +2,15 @@ package controlplane_test
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/passthrough-go/passthrough/controlplane"
 	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
@@ -96,5 +100,43 @@ func TestInitPlaintextErrorTellsTheTruth(t *testing.T) {
 	_, err := controlplane.InitConnect("https://127.0.0.1:1", "p", "d", "", nil, grpcpassthrough.WithDialOptions())
 	if err == nil || !strings.Contains(err.Error(), "grpcpassthrough.WithDialOptions does not apply") {
 		t.Errorf("InitConnect with a gRPC option: %v", err)
+	}
+}
+
+// A control plane that redirects, through InitConnect: the other origin
+// receives the call, but none of the user's credentials (issue 11: through
+// webhook-runner -protocol connect, another host received a user's key).
+func TestInitConnectCredentialsDoNotFollowRedirects(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var landed []http.Header
+	landing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		landed = append(landed, r.Header.Clone())
+		mu.Unlock()
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	defer landing.Close()
+	for _, to := range []string{landing.URL, strings.Replace(landing.URL, "127.0.0.1", "localhost", 1)} {
+		cp := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, to+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+		}))
+		c, err := controlplane.InitConnect(cp.URL, "p", "d", "", cp.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: "Bearer user-token"}, core.Pair{Key: "x-api-key", Value: "user-key"})
+		_, _ = c.WhoAmI(ctx, &cpv1.WhoAmIRequest{})
+		cp.Close()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(landed) != 2 {
+		t.Fatalf("the other origin saw %d calls, want 2: the redirects were followed", len(landed))
+	}
+	for _, h := range landed {
+		if h.Get("Authorization") != "" || h.Get("X-Api-Key") != "" {
+			t.Errorf("credentials followed a redirect to another origin: Authorization %q, X-Api-Key %q", h.Get("Authorization"), h.Get("X-Api-Key"))
+		}
 	}
 }

@@ -147,7 +147,7 @@ func normalizeTarget(target string, insecure bool) (string, error) {
 		defaultPort = "443"
 	case "http":
 		if !insecure {
-			return "", errors.New("passthrough: NewClient: an http:// target is plaintext; give WithInsecure() to allow it")
+			return "", errors.New("passthrough: NewClient: an http:// target is plaintext; give forward.WithInsecure() to allow it")
 		}
 		defaultPort = "80"
 	default:
