@@ -9,9 +9,10 @@ import (
 	"github.com/passthrough-go/passthrough/httppassthrough"
 )
 
-// Why 4: a header the caller set under a non-canonical name went out next
-// to the forwarded one, and the server read the caller's value first.
-func TestWhyTwoValuesForOneKey(t *testing.T) {
+// Issue 11, failure 4: a header the caller set under a non-canonical name
+// went out next to the forwarded one, and the server read the caller's
+// value first.
+func TestTransportOneValuePerKeyWhateverTheCallersCase(t *testing.T) {
 	t.Parallel()
 	var down seenHeaders
 	srv := httptest.NewTLSServer(down.handler(nil))

@@ -48,9 +48,10 @@ func (l *headerLog) take() []http.Header {
 	return g
 }
 
-// Why 1: an interceptor made for an https:// URL, on a client whose base
-// URL is plaintext, sent the credentials in clear text.
-func TestWhyPlaintextAfterAll(t *testing.T) {
+// Issue 11, failure 1: forwarding made for an https:// URL, used by a
+// Connect client whose base URL is plaintext, sent the credentials in
+// clear text. The check is now made on each request's own URL.
+func TestClientOnAnotherBaseURLSendsNoCredentials(t *testing.T) {
 	t.Parallel()
 	plain := startHeaderLog(t, false)
 	hc := forwarding(t, "https://cp.example.com", nil)
@@ -64,9 +65,10 @@ func TestWhyPlaintextAfterAll(t *testing.T) {
 	}
 }
 
-// Why 2: reusing a request object carried the first caller's credentials
-// on the second caller's call.
-func TestWhyReusedRequestCarriesPreviousCaller(t *testing.T) {
+// Issue 11, failure 2: reusing a request object carried the first
+// caller's credentials on the second caller's call, and on an anonymous
+// one.
+func TestReusedRequestCarriesOnlyItsCallersCredentials(t *testing.T) {
 	t.Parallel()
 	rec := startHeaderLog(t, true)
 	hc := forwarding(t, rec.srv.URL, rec.srv.Client(), forward.WithAllowAnonymous())
@@ -108,9 +110,9 @@ func redirector(t *testing.T, target string) *httptest.Server {
 	return srv
 }
 
-// Why 3: credentials followed a redirect to plaintext on the same host, and
-// X-API-Key followed one to another host.
-func TestWhyCredentialsFollowRedirects(t *testing.T) {
+// Issue 11, failure 3: credentials followed a redirect to plaintext on the
+// same host, and X-API-Key followed one to another host.
+func TestCredentialsDoNotFollowRedirects(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ name, host string }{{"downgrade-same-host", "127.0.0.1"}, {"other-host", "localhost"}} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,9 +136,9 @@ func TestWhyCredentialsFollowRedirects(t *testing.T) {
 	}
 }
 
-// Why 4 (Connect): a header set under a non-canonical name went out next to
-// the forwarded one.
-func TestWhyTwoValuesForOneKeyConnect(t *testing.T) {
+// Issue 11, failure 4 (Connect): a header set under a non-canonical name
+// went out next to the forwarded one.
+func TestOneValuePerKeyWhateverTheCallersCase(t *testing.T) {
 	t.Parallel()
 	rec := startHeaderLog(t, true)
 	client := connect.NewClient[empty, empty](forwarding(t, rec.srv.URL, rec.srv.Client()), rec.srv.URL+"/test.v1.Echo/Unary")
