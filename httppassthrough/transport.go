@@ -118,18 +118,22 @@ func parseOrigin(s string, insecure bool) (origin, error) {
 }
 
 // attaches reports whether credentials may go with r: its origin is
-// configured, and, if r is a redirect, the first request of the chain
-// went to the same origin.
+// configured, and, if r follows a redirect (http.Client sets its
+// Response), the first request of the chain went to the same origin. A
+// redirect whose chain cannot be followed back gets nothing.
 func (t *Transport) attaches(r *http.Request) bool {
 	o := originOf(r.URL)
 	if _, ok := t.origins[o]; !ok {
 		return false
 	}
 	first := r
-	for first.Response != nil && first.Response.Request != nil {
+	for first.Response != nil {
+		if first.Response.Request == nil {
+			return false
+		}
 		first = first.Response.Request
 	}
-	return first == r || originOf(first.URL) == o
+	return originOf(first.URL) == o
 }
 
 // RoundTrip implements [http.RoundTripper].

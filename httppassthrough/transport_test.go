@@ -288,3 +288,28 @@ func TestTransportSharedRequestConcurrently(t *testing.T) {
 		t.Fatalf("the shared request's header was modified: %v", shared.Header)
 	}
 }
+
+// A request marked as following a redirect whose chain cannot be walked
+// back to its first request gets no credentials, even for a configured
+// origin.
+func TestTransportRedirectOfUnknownOriginGetsNothing(t *testing.T) {
+	t.Parallel()
+	var down seenHeaders
+	srv := httptest.NewTLSServer(down.handler(nil))
+	defer srv.Close()
+	tr, err := httppassthrough.NewTransport(srv.Client().Transport, []string{srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: tok})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	req.Response = &http.Response{StatusCode: http.StatusTemporaryRedirect}
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if h := down.take(); len(h) != 1 || h[0].Get("Authorization") != "" {
+		t.Fatalf("got %v, want one request without credentials", h)
+	}
+}
