@@ -312,3 +312,28 @@ func selfSigned(t *testing.T) (*tls.Config, *x509.CertPool) {
 	pool.AddCert(cert)
 	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}, pool
 }
+
+// A forwarded key the caller put in its outgoing metadata by hand, even
+// under a non-lower-case name, is replaced: one value per key, and the
+// caller's metadata is left as it was.
+func TestOneValuePerKeyWhateverTheCallersCase(t *testing.T) {
+	t.Parallel()
+	rec := startRecorder(t, nil, nil)
+	conn := dial(t, rec.addr, grpcpassthrough.WithInsecure())
+	own := metadata.MD{"X-API-Key": {"stale"}, "x-trace": {"t1"}}
+	ctx := metadata.NewOutgoingContext(t.Context(), own)
+	ctx = core.WithMetadata(ctx, core.Pair{Key: "x-api-key", Value: "k1"})
+	if err := callKinds["unary"](ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	md := rec.take()[0].md
+	if got := md.Get("x-api-key"); len(got) != 1 || got[0] != "k1" {
+		t.Errorf("x-api-key = %q, want exactly [k1]", got)
+	}
+	if got := md.Get("x-trace"); len(got) != 1 || got[0] != "t1" {
+		t.Errorf("the caller's other metadata was lost: %q", got)
+	}
+	if len(own) != 2 || own["X-API-Key"][0] != "stale" {
+		t.Errorf("the caller's metadata was modified: %v", own)
+	}
+}
