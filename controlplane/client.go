@@ -13,6 +13,7 @@ import (
 	"github.com/passthrough-go/passthrough/connectpassthrough"
 	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
@@ -42,15 +43,15 @@ type api interface {
 
 // Init connects to the control plane at endpoint over gRPC: the Go form of
 // Python's init_passthrough(endpoint, project, domain, org, insecure).
-// endpoint is required. insecure allows a plaintext connection (for a
-// loopback development server); otherwise TLS with the system roots is
-// used. opts are passed to [grpcpassthrough.NewClient].
-func Init(endpoint, project, domain, org string, insecure bool, opts ...grpcpassthrough.ClientOption) (*Client, error) {
+// endpoint is required; it is a target of [grpcpassthrough.NewClient]
+// ("host:port", "https://host[:port]", or "http://host[:port]" with
+// [forward.WithInsecure]). Connections use TLS with the system roots
+// unless opts say otherwise. opts are the options every forwarding client
+// takes, and the gRPC ones ([grpcpassthrough.WithTLSConfig],
+// [grpcpassthrough.WithDialOptions]).
+func Init(endpoint, project, domain, org string, opts ...forward.Option) (*Client, error) {
 	if endpoint == "" {
 		return nil, errors.New("passthrough: controlplane.Init: endpoint is required")
-	}
-	if insecure {
-		opts = append([]grpcpassthrough.ClientOption{grpcpassthrough.WithInsecure()}, opts...)
 	}
 	conn, err := grpcpassthrough.NewClient(endpoint, opts...)
 	if err != nil {
@@ -74,29 +75,23 @@ func NewClient(conn *grpc.ClientConn, project, domain, org string) *Client {
 }
 
 // InitConnect is [Init] over ConnectRPC: baseURL is the control plane's
-// Connect endpoint ("https://host[:port]", or "http://…" with insecure).
-// httpClient may be nil for http.DefaultClient.
-func InitConnect(baseURL, project, domain, org string, insecure bool, httpClient connect.HTTPClient) (*Client, error) {
+// Connect endpoint ("https://host[:port]", or "http://…" with
+// [forward.WithInsecure]), and requests go through
+// [connectpassthrough.NewClient] on top of httpClient (nil for
+// http.DefaultClient's settings), which is copied, not modified.
+func InitConnect(baseURL, project, domain, org string, httpClient *http.Client, opts ...forward.Option) (*Client, error) {
 	if baseURL == "" {
 		return nil, errors.New("passthrough: controlplane.InitConnect: base URL is required")
 	}
-	var opts []connectpassthrough.ClientOption
-	if insecure {
-		opts = append(opts, connectpassthrough.WithInsecure())
-	}
-	ic, err := connectpassthrough.NewClientInterceptor(baseURL, opts...)
+	hc, err := connectpassthrough.NewClient(baseURL, httpClient, opts...)
 	if err != nil {
 		return nil, err
 	}
-	if httpClient == nil {
-		httpClient = http.DefaultClient
-	}
-	with := connect.WithInterceptors(ic)
 	return &Client{
 		api: connectAPI{
-			IdentityServiceClient: controlplanev1connect.NewIdentityServiceClient(httpClient, baseURL, with),
-			TaskServiceClient:     controlplanev1connect.NewTaskServiceClient(httpClient, baseURL, with),
-			RunServiceClient:      controlplanev1connect.NewRunServiceClient(httpClient, baseURL, with),
+			IdentityServiceClient: controlplanev1connect.NewIdentityServiceClient(hc, baseURL),
+			TaskServiceClient:     controlplanev1connect.NewTaskServiceClient(hc, baseURL),
+			RunServiceClient:      controlplanev1connect.NewRunServiceClient(hc, baseURL),
 		},
 		close:   func() error { return nil },
 		Project: project, Domain: domain, Org: org,

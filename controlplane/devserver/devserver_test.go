@@ -17,6 +17,7 @@ import (
 	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -42,7 +43,7 @@ func start(t *testing.T) (*devserver.Server, *controlplane.Client) {
 	}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(srv.Stop)
-	c, err := controlplane.Init("http://"+ln.Addr().String(), "demo", "development", "", true)
+	c, err := controlplane.Init("http://"+ln.Addr().String(), "demo", "development", "", forward.WithInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -129,7 +129,7 @@ func (s *Server) ServeConnect(ln net.Listener) error {
 func (s *Server) ConnectHandler() http.Handler {
 	opts := connect.WithInterceptors(
 		countInterceptor{s},
-		connectpassthrough.NewHandlerInterceptor(s.credentialOptions()...),
+		connectpassthrough.ServerInterceptor(s.credentialOptions()...),
 		authInterceptor{s},
 	)
 	mux := http.NewServeMux()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/passthrough-go/passthrough/controlplane"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/forward"
 )
 
 // Options configure [Run].
@@ -91,10 +92,14 @@ func Run(ctx context.Context, o Options) error {
 	}
 	var cp *controlplane.Client
 	var err error
+	var fwd []forward.Option
+	if insecure {
+		fwd = append(fwd, forward.WithInsecure())
+	}
 	if o.Protocol == "connect" {
-		cp, err = controlplane.InitConnect(endpoint, o.Project, o.Domain, o.Org, insecure, &http.Client{Timeout: o.Timeout})
+		cp, err = controlplane.InitConnect(endpoint, o.Project, o.Domain, o.Org, &http.Client{Timeout: o.Timeout}, fwd...)
 	} else {
-		cp, err = controlplane.Init(endpoint, o.Project, o.Domain, o.Org, insecure)
+		cp, err = controlplane.Init(endpoint, o.Project, o.Domain, o.Org, fwd...)
 	}
 	if err != nil {
 		return err
