@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/passthrough-go/passthrough/controlplane"
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
@@ -17,11 +17,11 @@ import (
 
 func TestInputsFromJSON(t *testing.T) {
 	t.Parallel()
-	specs := []*cpv1.InputSpec{
-		{Name: "s", Type: cpv1.InputType_INPUT_TYPE_STRING, Required: true},
-		{Name: "i", Type: cpv1.InputType_INPUT_TYPE_INTEGER},
-		{Name: "f", Type: cpv1.InputType_INPUT_TYPE_FLOAT},
-		{Name: "b", Type: cpv1.InputType_INPUT_TYPE_BOOLEAN},
+	specs := []*controlplanev1.InputSpec{
+		{Name: "s", Type: controlplanev1.InputType_INPUT_TYPE_STRING, Required: true},
+		{Name: "i", Type: controlplanev1.InputType_INPUT_TYPE_INTEGER},
+		{Name: "f", Type: controlplanev1.InputType_INPUT_TYPE_FLOAT},
+		{Name: "b", Type: controlplanev1.InputType_INPUT_TYPE_BOOLEAN},
 	}
 	in, err := controlplane.InputsFromJSON(specs, []byte(`{"s":"x","i":9007199254740993,"f":1,"b":true}`))
 	if err != nil {
@@ -126,7 +126,7 @@ func TestInitConnectCredentialsDoNotFollowRedirects(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: "Bearer user-token"}, core.Pair{Key: "x-api-key", Value: "user-key"})
-		_, _ = c.WhoAmI(ctx, &cpv1.WhoAmIRequest{})
+		_, _ = c.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
 		cp.Close()
 	}
 	mu.Lock()
