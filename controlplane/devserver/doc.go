@@ -6,5 +6,8 @@
 // and Connect ([Server.ServeConnect]).
 //
 // It is for development and tests, not production: state is in memory and
-// the endpoints are plaintext.
+// the endpoints are plaintext. What one caller can make it hold or do is
+// bounded (see [Config]): stored runs, input size per run, active runs per
+// user, request size (decoded, for compressed requests), and how long a
+// slow or idle connection stays open.
 package devserver

@@ -12,12 +12,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"connectrpc.com/connect"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -40,14 +40,15 @@ type Server struct {
 	cpv1.UnimplementedRunServiceServer
 
 	logger *slog.Logger
+	cfg    Config                      // with defaults
 	users  map[[sha256.Size]byte]*User // by hash of the API key
 	grpc   *grpc.Server
-	calls  atomic.Int64
 
-	mu    sync.Mutex
-	tasks map[string][]*cpv1.Task // by org/project/domain/name, oldest version first
-	runs  map[string]*cpv1.Run    // by org/project/domain/name
-	order []string                // run keys, oldest first
+	mu     sync.Mutex
+	tasks  map[string][]*cpv1.Task // by org/project/domain/name, oldest version first
+	runs   map[string]*cpv1.Run    // by org/project/domain/name
+	order  []string                // run keys, oldest first
+	active map[string]int          // queued or running runs, by subject
 
 	https []*http.Server // Connect endpoints, stopped by Stop
 
@@ -55,7 +56,7 @@ type Server struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	// QueueDelay is how long a run stays queued before it starts.
+	// queueDelay is how long a run stays queued before it starts.
 	queueDelay time.Duration
 }
 
@@ -68,11 +69,14 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	cfg = cfg.withDefaults()
 	s := &Server{
 		logger:     logger,
+		cfg:        cfg,
 		users:      make(map[[sha256.Size]byte]*User, len(cfg.Users)),
 		tasks:      map[string][]*cpv1.Task{},
 		runs:       map[string]*cpv1.Run{},
+		active:     map[string]int{},
 		queueDelay: 100 * time.Millisecond,
 	}
 	for i := range cfg.Users {
@@ -80,15 +84,22 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		s.users[sha256.Sum256([]byte(u.APIKey))] = &u
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	for _, t := range builtinTasks() {
+	for _, t := range builtinTasks(cfg.Org) {
 		t.CreatedAt = timestamppb.Now()
 		s.tasks[taskKey(t.GetId())] = []*cpv1.Task{t}
 	}
 	// The server's own passthrough interceptor extracts the credentials;
 	// authenticate then maps them onto a user.
 	opts := s.credentialOptions()
+	idle := time.Duration(cfg.IdleTimeout)
 	s.grpc = grpc.NewServer(
-		grpc.ChainUnaryInterceptor(s.count, grpcpassthrough.UnaryServerInterceptor(opts...), s.authenticate),
+		// The limit holds for the decoded size of a compressed message too.
+		grpc.MaxRecvMsgSize(cfg.maxRequestBytes()),
+		grpc.MaxConcurrentStreams(100),
+		grpc.ConnectionTimeout(time.Duration(cfg.ReadTimeout)),
+		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: idle, Time: max(idle, time.Minute), Timeout: 20 * time.Second}),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second}),
+		grpc.ChainUnaryInterceptor(grpcpassthrough.UnaryServerInterceptor(opts...), s.authenticate),
 	)
 	cpv1.RegisterIdentityServiceServer(s.grpc, s)
 	cpv1.RegisterTaskServiceServer(s.grpc, s)
@@ -113,7 +124,18 @@ func (s *Server) ServeConnect(ln net.Listener) error {
 	var protocols http.Protocols
 	protocols.SetHTTP1(true)
 	protocols.SetUnencryptedHTTP2(true)
-	srv := &http.Server{Handler: s.ConnectHandler(), Protocols: &protocols, ReadHeaderTimeout: 10 * time.Second}
+	read := time.Duration(s.cfg.ReadTimeout)
+	srv := &http.Server{
+		Handler:           s.ConnectHandler(),
+		Protocols:         &protocols,
+		ReadHeaderTimeout: min(read, 10*time.Second),
+		ReadTimeout:       read,
+		// The API has no streaming call: a response is written at once.
+		WriteTimeout:   2 * read,
+		IdleTimeout:    time.Duration(s.cfg.IdleTimeout),
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug),
+	}
 	s.mu.Lock()
 	s.https = append(s.https, srv)
 	s.mu.Unlock()
@@ -125,18 +147,24 @@ func (s *Server) ServeConnect(ln net.Listener) error {
 }
 
 // ConnectHandler returns the Connect handlers of the API, behind the same
-// passthrough extraction and authentication as the gRPC endpoint.
+// passthrough extraction and authentication as the gRPC endpoint. A
+// request is decoded no further than the request limit (see
+// [Config.MaxInputBytes]), compressed or not.
 func (s *Server) ConnectHandler() http.Handler {
-	opts := connect.WithInterceptors(
-		countInterceptor{s},
-		connectpassthrough.NewHandlerInterceptor(s.credentialOptions()...),
-		authInterceptor{s},
+	limit := s.cfg.maxRequestBytes()
+	opts := connect.WithHandlerOptions(
+		connect.WithInterceptors(
+			connectpassthrough.NewHandlerInterceptor(s.credentialOptions()...),
+			authInterceptor{s},
+		),
+		connect.WithReadMaxBytes(limit),
 	)
 	mux := http.NewServeMux()
 	mux.Handle(controlplanev1connect.NewIdentityServiceHandler(s, opts))
 	mux.Handle(controlplanev1connect.NewTaskServiceHandler(s, opts))
 	mux.Handle(controlplanev1connect.NewRunServiceHandler(s, opts))
-	return mux
+	// The bytes on the wire are bounded too, with room for framing.
+	return http.MaxBytesHandler(mux, int64(limit)+4<<10)
 }
 
 // Stop stops serving, lets in-flight calls finish, cancels running tasks
@@ -153,22 +181,6 @@ func (s *Server) Stop() {
 	}
 	s.cancel()
 	s.wg.Wait()
-}
-
-// countInterceptor counts Connect calls like the gRPC count interceptor.
-type countInterceptor struct{ s *Server }
-
-func (c countInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
-	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-		c.s.calls.Add(1)
-		return next(ctx, req)
-	}
-}
-func (countInterceptor) WrapStreamingClient(n connect.StreamingClientFunc) connect.StreamingClientFunc {
-	return n
-}
-func (countInterceptor) WrapStreamingHandler(n connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
-	return n
 }
 
 // authInterceptor resolves the user, and turns the handlers' gRPC status
@@ -200,23 +212,6 @@ func asConnect(err error) error {
 		return connect.NewError(connect.Code(st.Code()), errors.New(st.Message()))
 	}
 	return err
-}
-
-// Calls returns how many calls the server has received, authenticated or
-// not. Tests use it to prove that nothing was sent.
-func (s *Server) Calls() int64 { return s.calls.Load() }
-
-// SetQueueDelay sets how long new runs stay queued before they start
-// (default 100ms).
-func (s *Server) SetQueueDelay(d time.Duration) {
-	s.mu.Lock()
-	s.queueDelay = d
-	s.mu.Unlock()
-}
-
-func (s *Server) count(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-	s.calls.Add(1)
-	return h(ctx, req)
 }
 
 type userKey struct{}
@@ -395,6 +390,9 @@ func (s *Server) CreateRun(ctx context.Context, req *cpv1.CreateRunRequest) (*cp
 	if err := controlplane.ValidateInputs(t.GetInputs(), req.GetInputs()); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
+	if n := proto.Size(&cpv1.CreateRunRequest{Inputs: req.GetInputs()}); n > s.cfg.MaxInputBytes {
+		return nil, status.Errorf(codes.InvalidArgument, "inputs are %d bytes; this control plane keeps at most %d per run", n, s.cfg.MaxInputBytes)
+	}
 	name, err := runName()
 	if err != nil {
 		return nil, status.Error(codes.Internal, "could not name the run")
@@ -406,9 +404,15 @@ func (s *Server) CreateRun(ctx context.Context, req *cpv1.CreateRunRequest) (*cp
 		Phase: cpv1.RunPhase_RUN_PHASE_QUEUED, TriggeredBy: u.Subject, CreatedAt: now, UpdatedAt: now,
 	}
 	s.mu.Lock()
+	if err := s.admit(u.Subject); err != nil {
+		s.mu.Unlock()
+		s.logger.Info("devserver: run refused", slog.String("task", id.GetName()), slog.String("triggered_by", u.Subject), slog.String("reason", status.Convert(err).Message()))
+		return nil, err
+	}
 	k := runKey(run.Org, run.Project, run.Domain, name)
 	s.runs[k] = run
 	s.order = append(s.order, k)
+	s.active[u.Subject]++
 	snapshot := proto.Clone(run).(*cpv1.Run)
 	delay := s.queueDelay
 	s.mu.Unlock()
@@ -417,6 +421,26 @@ func (s *Server) CreateRun(ctx context.Context, req *cpv1.CreateRunRequest) (*cp
 	s.wg.Add(1)
 	go s.execute(k, executors[t.GetExecutor()], delay)
 	return &cpv1.CreateRunResponse{Run: snapshot}, nil
+}
+
+// admit makes room for one more run by subject, or says why there is
+// none: the user has too many active runs, or every kept run is active.
+// The oldest finished run is forgotten to make room. s.mu is held.
+func (s *Server) admit(subject string) error {
+	if s.active[subject] >= s.cfg.MaxActiveRunsPerUser {
+		return status.Errorf(codes.ResourceExhausted, "%s already has %d active runs, the most this control plane allows", subject, s.active[subject])
+	}
+	if len(s.order) < s.cfg.MaxRuns {
+		return nil
+	}
+	for i, k := range s.order {
+		if p := s.runs[k].GetPhase(); p == cpv1.RunPhase_RUN_PHASE_SUCCEEDED || p == cpv1.RunPhase_RUN_PHASE_FAILED {
+			delete(s.runs, k)
+			s.order = slices.Delete(s.order, i, i+1)
+			return nil
+		}
+	}
+	return status.Errorf(codes.ResourceExhausted, "all %d runs this control plane keeps are still active", len(s.order))
 }
 
 // execute moves a run through queued → running → succeeded or failed.
@@ -452,6 +476,10 @@ func (s *Server) finish(k string, out map[string]*cpv1.Literal, err error) {
 	defer s.mu.Unlock()
 	r := s.runs[k]
 	r.UpdatedAt = timestamppb.Now()
+	s.active[r.GetTriggeredBy()]--
+	if s.active[r.GetTriggeredBy()] == 0 {
+		delete(s.active, r.GetTriggeredBy())
+	}
 	if err != nil {
 		r.Phase = cpv1.RunPhase_RUN_PHASE_FAILED
 		r.Error = err.Error()
