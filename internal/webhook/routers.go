@@ -211,7 +211,6 @@ func (s *Service) FiberApp() *fiber.App {
 		ReadTimeout:           s.readTimeout,
 		WriteTimeout:          s.writeTimeout(),
 		IdleTimeout:           s.idleTimeout,
-		ReadBufferSize:        16 << 10,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			code := http.StatusInternalServerError
 			var fe *fiber.Error
