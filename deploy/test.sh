@@ -3,10 +3,11 @@
 # it: /health, a 401 without credentials, a real authenticated run against
 # the embedded development control plane, and a clean exit on SIGTERM.
 #
-# It needs root (it installs podman and runc with apt-get and writes
-# /etc/containers/containers.conf) and pulls nothing: the image is FROM
-# scratch. The container uses the host's network and listens on 127.0.0.1
-# only. Run from anywhere: sh deploy/test.sh
+# It needs root (it installs podman and runc with apt-get if they are
+# missing) and pulls nothing: the image is FROM scratch. Its podman
+# configuration is its own (CONTAINERS_CONF), not the system's. The
+# container uses the host's network and listens on 127.0.0.1 only.
+# Run from anywhere: sh deploy/test.sh
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,18 +30,17 @@ step "podman and runc"
 if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc >/dev/null
 fi
-mkdir -p /etc/containers
-if ! grep -qs 'passthrough-go deploy/test.sh' /etc/containers/containers.conf; then
-	cat >>/etc/containers/containers.conf <<'CONF'
-# passthrough-go deploy/test.sh: cgroupfs and no default ulimits, for
-# machines without systemd or with restricted rlimits.
+# podman reads this file instead of the system's: cgroupfs and no default
+# ulimits, for machines without systemd or with restricted rlimits. The
+# runtime is runc (--runtime runc below).
+cat >"$build/containers.conf" <<'CONF'
 [engine]
 cgroup_manager = "cgroupfs"
 
 [containers]
 default_ulimits = []
 CONF
-fi
+export CONTAINERS_CONF="$build/containers.conf"
 podman --version
 
 step "static binary, built on the host"
@@ -100,7 +100,8 @@ step "SIGTERM"
 podman kill --signal TERM "$name" >/dev/null
 code=$(podman wait "$name")
 podman logs "$name" >"$logs" 2>&1
-grep -c '"msg":"request' "$logs" | sed 's/^/request log lines: /'
+echo "request log lines:"
+grep '"msg":"request' "$logs"
 grep -q 'shutting down' "$logs" || fail "no graceful shutdown in the logs"
 [ "$(grep -c "$alice" "$logs")" = 1 ] || fail "the key appears beyond its one banner line"
 [ "$code" = 0 ] || fail "exit code $code after SIGTERM"

@@ -117,8 +117,10 @@ func refusalReason(status int) string {
 const maxCause = 200
 
 var (
-	// A word after a credential-ish name ("Bearer x", "api_key=x", "token: x").
-	namedSecret = regexp.MustCompile(`(?i)\b(bearer|basic|token|api[_-]?key|apikey|key|password|passwd|secret|authorization|cookie|session)(\s*[:=]\s*|\s+)("[^"]*"|'[^']*'|[^\s,;&]+)`)
+	// A word after an auth scheme: "Bearer x", "Basic x".
+	schemeSecret = regexp.MustCompile(`(?i)\b(bearer|basic)(\s+)("[^"]*"|'[^']*'|[^\s,;&]+)`)
+	// A value given to a credential-ish name: "api_key=x", "token: x".
+	namedSecret = regexp.MustCompile(`(?i)\b(token|api[_-]?key|apikey|key|password|passwd|secret|authorization|cookie|session)(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)`)
 	// A long run of key-like characters.
 	keyLike = regexp.MustCompile(`[A-Za-z0-9_\-+/=.~]{16,}`)
 )
@@ -133,6 +135,7 @@ func redactCause(msg string) string {
 		}
 		return r
 	}, msg)
+	msg = schemeSecret.ReplaceAllString(msg, "$1$2[redacted]")
 	msg = namedSecret.ReplaceAllString(msg, "$1$2[redacted]")
 	msg = keyLike.ReplaceAllStringFunc(msg, func(w string) string {
 		if strings.ContainsAny(w, "0123456789") && strings.IndexFunc(w, func(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }) >= 0 {

@@ -86,14 +86,15 @@ func TestControlPlaneFailureCauseIsLoggedRedacted(t *testing.T) {
 	for _, fw := range webhook.Frameworks {
 		t.Run(fw, func(t *testing.T) {
 			t.Parallel()
-			msg := "cp-message-canary: user said Bearer " + aliceKey + " and api_key=" + bobKey + " and raw sk_live_4eC39HqLyjWDarjtT1zdp7dc " + strings.Repeat("long ", 100)
+			msg := "cp-message-canary: user said Bearer " + aliceKey + " and api_key=" + bobKey + ", authorization: Basic " + aliceKey +
+				" and raw sk_live_4eC39HqLyjWDarjtT1zdp7dc; the key was wrong " + strings.Repeat("long ", 100)
 			var logs syncBuffer
 			base := startWebhook(t, webhook.Options{Framework: fw, Endpoint: startFake(t, &fakeControlPlane{err: status.Error(codes.Internal, msg)}),
 				Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 			expect(t, "internal", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 502, "detail", "Control plane error")
 			l := findLog(logLines(t, logs.String()), func(l map[string]any) bool { return l["msg"] == "control-plane call failed" })
 			cause, _ := l["cause"].(string)
-			if !strings.Contains(cause, "cp-message-canary") {
+			if !strings.Contains(cause, "cp-message-canary") || !strings.Contains(cause, "the key was wrong") {
 				t.Fatalf("the cause is not logged: %v", l)
 			}
 			for _, secret := range []string{aliceKey, bobKey, "sk_live_4eC39HqLyjWDarjtT1zdp7dc"} {
