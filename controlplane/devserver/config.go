@@ -84,7 +84,7 @@ type Config struct {
 	// ResourceExhausted.
 	MaxRuns int `json:"max_runs,omitempty"`
 	// MaxInputBytes bounds the encoded size of one run's inputs (default
-	// [DefaultMaxInputBytes]); larger inputs are refused with
+	// [DefaultMaxInputBytes], at most 1 MiB); larger inputs are refused with
 	// InvalidArgument. Requests larger than MaxInputBytes plus 64 KiB are
 	// refused with ResourceExhausted before they are decoded (compressed
 	// requests included: the bound is on the decoded size).
@@ -197,8 +197,10 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%s must not be negative", l.name)
 		}
 	}
-	if c.MaxInputBytes > 64<<20 {
-		return errors.New("max_input_bytes must be at most 64 MiB")
+	if c.MaxInputBytes > 1<<20 {
+		// A run holds its inputs and outputs of about the same size: one
+		// run must fit in the 4 MiB a gRPC client accepts by default.
+		return errors.New("max_input_bytes must be at most 1 MiB")
 	}
 	subjects := map[string]bool{}
 	keys := map[string]bool{}

@@ -297,3 +297,26 @@ func (w *watchedConn) Read(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// ListRuns answers with the newest runs that fit a response any gRPC
+// client accepts (4 MiB by default), however many are kept.
+func TestListRunsIsBounded(t *testing.T) {
+	c, _, _ := limited(t, devserver.Config{MaxInputBytes: 1 << 20})
+	ctx := as(t.Context(), adminKey)
+	var newest string
+	for range 5 {
+		r, err := c.CreateRun(ctx, hello(strings.Repeat("x", 900<<10)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		newest = r.GetRun().GetName()
+		wait(t, c, newest)
+	}
+	list, err := c.ListRuns(ctx, &cpv1.ListRunsRequest{Project: "demo", Domain: "development"})
+	if err != nil {
+		t.Fatalf("ListRuns of 5 runs of 1.8 MB each: %v", err)
+	}
+	if n := len(list.GetRuns()); n == 0 || n == 5 || list.GetRuns()[0].GetName() != newest {
+		t.Fatalf("ListRuns: %d runs, first %q; want the newest few, newest (%s) first", n, list.GetRuns()[0].GetName(), newest)
+	}
+}

@@ -511,7 +511,8 @@ func (s *Server) GetRun(ctx context.Context, req *cpv1.GetRunRequest) (*cpv1.Get
 	return &cpv1.GetRunResponse{Run: proto.Clone(r).(*cpv1.Run)}, nil
 }
 
-// ListRuns implements [cpv1.RunServiceServer].
+// ListRuns implements [cpv1.RunServiceServer]. It returns the newest runs,
+// as many as fit in 3 MiB.
 func (s *Server) ListRuns(ctx context.Context, req *cpv1.ListRunsRequest) (*cpv1.ListRunsResponse, error) {
 	if _, err := authorize(ctx, req.GetProject(), req.GetDomain(), RoleView); err != nil {
 		return nil, err
@@ -520,10 +521,20 @@ func (s *Server) ListRuns(ctx context.Context, req *cpv1.ListRunsRequest) (*cpv1
 	defer s.mu.Unlock()
 	prefix := req.GetOrg() + "/" + req.GetProject() + "/" + req.GetDomain() + "/"
 	var out []*cpv1.Run
+	size := 0
 	for i := len(s.order) - 1; i >= 0; i-- {
-		if strings.HasPrefix(s.order[i], prefix) {
-			out = append(out, proto.Clone(s.runs[s.order[i]]).(*cpv1.Run))
+		if !strings.HasPrefix(s.order[i], prefix) {
+			continue
 		}
+		r := s.runs[s.order[i]]
+		if size += proto.Size(r) + 8; size > maxListBytes && len(out) > 0 {
+			break
+		}
+		out = append(out, proto.Clone(r).(*cpv1.Run))
 	}
 	return &cpv1.ListRunsResponse{Runs: out}, nil
 }
+
+// maxListBytes bounds a ListRuns response, newest runs first, below the
+// 4 MiB that gRPC clients accept by default.
+const maxListBytes = 3 << 20
