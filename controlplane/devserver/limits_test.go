@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -319,4 +320,26 @@ func TestListRunsIsBounded(t *testing.T) {
 	if n := len(list.GetRuns()); n == 0 || n == 5 || list.GetRuns()[0].GetName() != newest {
 		t.Fatalf("ListRuns: %d runs, first %q; want the newest few, newest (%s) first", n, list.GetRuns()[0].GetName(), newest)
 	}
+}
+
+// Registered tasks are bounded in size and in number.
+func TestRegisteredTasksAreBounded(t *testing.T) {
+	c, _, _ := limited(t, devserver.Config{})
+	ctx := as(t.Context(), adminKey)
+	task := func(version, desc string) *cpv1.RegisterTaskRequest {
+		return &cpv1.RegisterTaskRequest{Task: &cpv1.Task{Id: c.TaskID("", "", "t", version), Executor: "builtin/hello", Description: desc}}
+	}
+	_, err := c.RegisterTask(ctx, task("big", strings.Repeat("d", 20<<10)))
+	code(t, "a 20 KiB task", err, codes.InvalidArgument)
+	for i := range 2000 {
+		_, err = c.RegisterTask(ctx, task(fmt.Sprint("v", i), ""))
+		if err != nil {
+			code(t, fmt.Sprintf("task version %d", i), err, codes.ResourceExhausted)
+			if i < 900 {
+				t.Fatalf("refused after only %d versions", i)
+			}
+			return
+		}
+	}
+	t.Fatal("2000 task versions accepted")
 }

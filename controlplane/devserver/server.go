@@ -44,11 +44,12 @@ type Server struct {
 	users  map[[sha256.Size]byte]*User // by hash of the API key
 	grpc   *grpc.Server
 
-	mu     sync.Mutex
-	tasks  map[string][]*cpv1.Task // by org/project/domain/name, oldest version first
-	runs   map[string]*cpv1.Run    // by org/project/domain/name
-	order  []string                // run keys, oldest first
-	active map[string]int          // queued or running runs, by subject
+	mu           sync.Mutex
+	tasks        map[string][]*cpv1.Task // by org/project/domain/name, oldest version first
+	taskVersions int
+	runs         map[string]*cpv1.Run // by org/project/domain/name
+	order        []string             // run keys, oldest first
+	active       map[string]int       // queued or running runs, by subject
 
 	https []*http.Server // Connect endpoints, stopped by Stop
 
@@ -87,6 +88,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	for _, t := range builtinTasks(cfg.Org) {
 		t.CreatedAt = timestamppb.Now()
 		s.tasks[taskKey(t.GetId())] = []*cpv1.Task{t}
+		s.taskVersions++
 	}
 	// The server's own passthrough interceptor extracts the credentials;
 	// authenticate then maps them onto a user.
@@ -313,10 +315,16 @@ func (s *Server) RegisterTask(ctx context.Context, req *cpv1.RegisterTaskRequest
 		}
 		seen[in.GetName()] = true
 	}
+	if n := proto.Size(t); n > maxTaskBytes {
+		return nil, status.Errorf(codes.InvalidArgument, "the task is %d bytes; this control plane keeps tasks of at most %d", n, maxTaskBytes)
+	}
 	t = proto.Clone(t).(*cpv1.Task)
 	t.CreatedAt = timestamppb.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.taskVersions >= maxTaskVersions {
+		return nil, status.Errorf(codes.ResourceExhausted, "this control plane keeps at most %d task versions", maxTaskVersions)
+	}
 	k := taskKey(id)
 	for _, old := range s.tasks[k] {
 		if old.GetId().GetVersion() == id.GetVersion() {
@@ -324,8 +332,16 @@ func (s *Server) RegisterTask(ctx context.Context, req *cpv1.RegisterTaskRequest
 		}
 	}
 	s.tasks[k] = append(s.tasks[k], t)
+	s.taskVersions++
 	return &cpv1.RegisterTaskResponse{Task: t}, nil
 }
+
+// Bounds on registered tasks: with maxListBytes, they keep the task store
+// under 16 MiB and every answer under gRPC's default 4 MiB.
+const (
+	maxTaskBytes    = 16 << 10
+	maxTaskVersions = 1000
+)
 
 // GetTask implements [cpv1.TaskServiceServer].
 func (s *Server) GetTask(ctx context.Context, req *cpv1.GetTaskRequest) (*cpv1.GetTaskResponse, error) {
@@ -358,7 +374,8 @@ func (s *Server) findTask(id *cpv1.TaskID) (*cpv1.Task, error) {
 	return nil, status.Error(codes.NotFound, "task version not found")
 }
 
-// ListTasks implements [cpv1.TaskServiceServer].
+// ListTasks implements [cpv1.TaskServiceServer]. It returns the latest
+// version of each task, by name, as many as fit in 3 MiB.
 func (s *Server) ListTasks(ctx context.Context, req *cpv1.ListTasksRequest) (*cpv1.ListTasksResponse, error) {
 	if _, err := authorize(ctx, req.GetProject(), req.GetDomain(), RoleView); err != nil {
 		return nil, err
@@ -373,6 +390,13 @@ func (s *Server) ListTasks(ctx context.Context, req *cpv1.ListTasksRequest) (*cp
 		}
 	}
 	slices.SortFunc(out, func(a, b *cpv1.Task) int { return strings.Compare(a.GetId().GetName(), b.GetId().GetName()) })
+	size := 0
+	for i, t := range out {
+		if size += proto.Size(t) + 8; size > maxListBytes {
+			out = out[:i]
+			break
+		}
+	}
 	return &cpv1.ListTasksResponse{Tasks: out}, nil
 }
 
