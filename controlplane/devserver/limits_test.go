@@ -283,6 +283,42 @@ func TestSlowAndIdleClientsAreDropped(t *testing.T) {
 	}
 }
 
+// An idle HTTP/2 (h2c) connection to the Connect endpoint is closed too.
+func TestIdleH2CConnectionsAreDropped(t *testing.T) {
+	_, _, connectAddr := limited(t, devserver.Config{IdleTimeout: devserver.Duration(300 * time.Millisecond)})
+	closed := make(chan struct{})
+	var protocols http.Protocols
+	protocols.SetUnencryptedHTTP2(true)
+	client := &http.Client{Transport: &http.Transport{Protocols: &protocols,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &watchedConn{Conn: c, closed: closed}, nil
+		}}}
+	req, err := http.NewRequestWithContext(t.Context(), "POST", "http://"+connectAddr+controlplanev1connect.IdentityServiceWhoAmIProcedure, strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+viewKey)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 || resp.StatusCode != 200 {
+		t.Fatalf("got %s %d, want HTTP/2 200", resp.Proto, resp.StatusCode)
+	}
+	select {
+	case <-closed:
+	case <-time.After(20 * time.Second):
+		t.Fatal("an idle h2c connection stayed open")
+	}
+}
+
 // watchedConn closes closed when the peer ends the connection.
 type watchedConn struct {
 	net.Conn
