@@ -51,7 +51,8 @@ type Server struct {
 	order        []string             // run keys, oldest first
 	active       map[string]int       // queued or running runs, by subject
 
-	https []*http.Server // Connect endpoints, stopped by Stop
+	https   []*http.Server // Connect endpoints, stopped by Stop
+	stopped bool           // Stop was called: ServeConnect serves no more
 
 	ctx    context.Context // cancelled by Stop, ends running tasks
 	cancel context.CancelFunc
@@ -120,7 +121,7 @@ func (s *Server) credentialOptions() []core.Option {
 func (s *Server) Serve(ln net.Listener) error { return s.grpc.Serve(ln) }
 
 // ServeConnect serves the same API, with the same handlers, as Connect on
-// ln until [Server.Stop]. Connect handlers speak the Connect, gRPC and
+// ln until [Server.Stop]; after Stop it closes ln and returns at once. Connect handlers speak the Connect, gRPC and
 // gRPC-Web protocols, over HTTP/1.1 and cleartext HTTP/2.
 func (s *Server) ServeConnect(ln net.Listener) error {
 	var protocols http.Protocols
@@ -139,6 +140,12 @@ func (s *Server) ServeConnect(ln net.Listener) error {
 		ErrorLog:       slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug),
 	}
 	s.mu.Lock()
+	if s.stopped {
+		// Stop came first: nobody would ever shut this server down.
+		s.mu.Unlock()
+		ln.Close()
+		return nil
+	}
 	s.https = append(s.https, srv)
 	s.mu.Unlock()
 	err := srv.Serve(ln)
@@ -174,6 +181,7 @@ func (s *Server) ConnectHandler() http.Handler {
 func (s *Server) Stop() {
 	s.grpc.GracefulStop()
 	s.mu.Lock()
+	s.stopped = true
 	https := s.https
 	s.mu.Unlock()
 	for _, srv := range https {
