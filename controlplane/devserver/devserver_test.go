@@ -36,7 +36,6 @@ func start(t *testing.T) (*devserver.Server, *controlplane.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.SetQueueDelay(5 * time.Millisecond)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -193,19 +192,21 @@ func TestStopCancelsRuns(t *testing.T) {
 func TestConfig(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "users.json")
-	if err := os.WriteFile(good, []byte(`{"users":[{"subject":"a","name":"A","api_key":"cp_0123456789abcdef","grants":[{"project":"p","domain":"*","role":"run"}]}]}`), 0o600); err != nil {
+	if err := os.WriteFile(good, []byte(`{"users":[{"subject":"a","name":"A","api_key":"cp_0123456789abcdef","grants":[{"project":"p","domain":"*","role":"run"}]}],"max_runs":10,"read_timeout":"5s"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := devserver.LoadConfig(good)
-	if err != nil || len(cfg.Users) != 1 || cfg.Users[0].Grants[0].Role != devserver.RoleRun {
+	if err != nil || len(cfg.Users) != 1 || cfg.Users[0].Grants[0].Role != devserver.RoleRun || cfg.MaxRuns != 10 || cfg.ReadTimeout != devserver.Duration(5*time.Second) {
 		t.Fatalf("LoadConfig: %v %v", cfg, err)
 	}
 	for name, body := range map[string]string{
-		"unknown field": `{"users":[{"subject":"a","api_key":"cp_0123456789abcdef","role":"x"}]}`,
-		"short key":     `{"users":[{"subject":"a","api_key":"short"}]}`,
-		"bad role":      `{"users":[{"subject":"a","api_key":"cp_0123456789abcdef","grants":[{"project":"p","domain":"d","role":"root"}]}]}`,
-		"shared key":    `{"users":[{"subject":"a","api_key":"cp_0123456789abcdef"},{"subject":"b","api_key":"cp_0123456789abcdef"}]}`,
-		"no users":      `{"users":[]}`,
+		"unknown field":  `{"users":[{"subject":"a","api_key":"cp_0123456789abcdef","role":"x"}]}`,
+		"short key":      `{"users":[{"subject":"a","api_key":"short"}]}`,
+		"bad role":       `{"users":[{"subject":"a","api_key":"cp_0123456789abcdef","grants":[{"project":"p","domain":"d","role":"root"}]}]}`,
+		"shared key":     `{"users":[{"subject":"a","api_key":"cp_0123456789abcdef"},{"subject":"b","api_key":"cp_0123456789abcdef"}]}`,
+		"no users":       `{"users":[]}`,
+		"negative limit": `{"users":[{"subject":"a","api_key":"cp_0123456789abcdef"}],"max_runs":-1}`,
+		"bad duration":   `{"users":[{"subject":"a","api_key":"cp_0123456789abcdef"}],"idle_timeout":30}`,
 	} {
 		p := filepath.Join(dir, "bad.json")
 		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {

@@ -58,10 +58,10 @@ func input(name string, t cpv1.InputType, required bool, desc string) *cpv1.Inpu
 	return &cpv1.InputSpec{Name: name, Type: t, Required: required, Description: desc}
 }
 
-// builtinTasks are registered in the demo project and domain at start.
-func builtinTasks() []*cpv1.Task {
+// builtinTasks are registered in org's demo project and domain at start.
+func builtinTasks(org string) []*cpv1.Task {
 	id := func(name string) *cpv1.TaskID {
-		return &cpv1.TaskID{Project: DemoProject, Domain: DemoDomain, Name: name, Version: "v1"}
+		return &cpv1.TaskID{Org: org, Project: DemoProject, Domain: DemoDomain, Name: name, Version: "v1"}
 	}
 	return []*cpv1.Task{
 		{Id: id("hello"), Executor: "builtin/hello", Description: "Greets someone.",

@@ -98,12 +98,12 @@ func TestNoControlPlaneCallWithoutValidCredentials(t *testing.T) {
 					t.Errorf("%q: status %d, want a refusal", head, status)
 				}
 			}
-			if n := cp.Calls(); n != 0 {
-				t.Fatalf("the control plane received %d calls for requests without valid credentials", n)
+			if n := cp.Connections(); n != 0 {
+				t.Fatalf("the control plane was reached (%d connections) by requests without valid credentials", n)
 			}
 			// A good request afterwards does reach it.
 			expect(t, "good request", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 200, "subject", "alice")
-			if cp.Calls() == 0 {
+			if cp.Connections() == 0 {
 				t.Fatal("the control plane received nothing for a good request")
 			}
 		})
@@ -229,7 +229,7 @@ func TestGracefulShutdown(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() {
-				done <- webhook.Run(ctx, webhook.Options{Framework: fw, Listener: ln, Endpoint: endpoint, Project: "demo", Domain: "development"})
+				done <- webhook.Run(ctx, webhook.Options{Framework: fw, Listener: ln, Endpoint: endpoint, Insecure: true, Project: "demo", Domain: "development"})
 			}()
 			resc := make(chan result, 1)
 			go func() { resc <- do(t, "GET", "http://"+ln.Addr().String()+"/me", "", bearer(aliceKey)...) }()
@@ -263,5 +263,20 @@ func TestUnknownFramework(t *testing.T) {
 	err = webhook.Run(t.Context(), webhook.Options{Framework: "martini", Listener: ln})
 	if err == nil || !strings.Contains(err.Error(), `unknown framework "martini"`) {
 		t.Fatalf("got %v, want an unknown framework error", err)
+	}
+}
+
+// Plaintext to the control plane is declared (FLYTE_INSECURE), never
+// inferred from an http:// endpoint.
+func TestPlaintextEndpointNeedsInsecure(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	err = webhook.Run(t.Context(), webhook.Options{Framework: "gin", Listener: ln, Endpoint: "http://127.0.0.1:1", Project: "demo", Domain: "development"})
+	if err == nil || !strings.Contains(err.Error(), "FLYTE_INSECURE=true") {
+		t.Fatalf("got %v, want an error that asks for FLYTE_INSECURE=true", err)
 	}
 }
