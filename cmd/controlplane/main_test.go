@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/passthrough-go/passthrough/controlplane"
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/forward"
 )
@@ -79,7 +79,7 @@ func TestCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, client := range map[string]*controlplane.Client{"grpc": g, "connect": c} {
-		me, err := client.WhoAmI(ctx, &cpv1.WhoAmIRequest{})
+		me, err := client.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
 		if err != nil || me.GetSubject() != "alice" {
 			t.Fatalf("%s: WhoAmI = %v, %v; want alice", name, me, err)
 		}

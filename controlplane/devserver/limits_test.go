@@ -22,7 +22,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/passthrough-go/passthrough/controlplane"
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
 	"github.com/passthrough-go/passthrough/forward"
@@ -62,14 +62,14 @@ func limited(t *testing.T, cfg devserver.Config) (*controlplane.Client, string, 
 	return c, gln.Addr().String(), cln.Addr().String()
 }
 
-func hello(name string) *cpv1.CreateRunRequest {
-	return &cpv1.CreateRunRequest{Task: &cpv1.TaskID{Project: "demo", Domain: "development", Name: "hello"},
-		Inputs: map[string]*cpv1.Literal{"name": {Value: &cpv1.Literal_StringValue{StringValue: name}}}}
+func hello(name string) *controlplanev1.CreateRunRequest {
+	return &controlplanev1.CreateRunRequest{Task: &controlplanev1.TaskID{Project: "demo", Domain: "development", Name: "hello"},
+		Inputs: map[string]*controlplanev1.Literal{"name": {Value: &controlplanev1.Literal_StringValue{StringValue: name}}}}
 }
 
-func sleep(seconds float64) *cpv1.CreateRunRequest {
-	return &cpv1.CreateRunRequest{Task: &cpv1.TaskID{Project: "demo", Domain: "development", Name: "sleep"},
-		Inputs: map[string]*cpv1.Literal{"seconds": {Value: &cpv1.Literal_FloatValue{FloatValue: seconds}}}}
+func sleep(seconds float64) *controlplanev1.CreateRunRequest {
+	return &controlplanev1.CreateRunRequest{Task: &controlplanev1.TaskID{Project: "demo", Domain: "development", Name: "sleep"},
+		Inputs: map[string]*controlplanev1.Literal{"seconds": {Value: &controlplanev1.Literal_FloatValue{FloatValue: seconds}}}}
 }
 
 // Runs are kept up to MaxRuns: the oldest finished ones are forgotten.
@@ -86,14 +86,14 @@ func TestStoredRunsAreBounded(t *testing.T) {
 		wait(t, c, r.GetRun().GetName())
 	}
 	for i, name := range names {
-		_, err := c.GetRun(ctx, &cpv1.GetRunRequest{Project: "demo", Domain: "development", Name: name})
+		_, err := c.GetRun(ctx, &controlplanev1.GetRunRequest{Project: "demo", Domain: "development", Name: name})
 		if want := codes.OK; i < 2 {
 			code(t, "evicted run "+name, err, codes.NotFound)
 		} else {
 			code(t, "kept run "+name, err, want)
 		}
 	}
-	list, err := c.ListRuns(ctx, &cpv1.ListRunsRequest{Project: "demo", Domain: "development"})
+	list, err := c.ListRuns(ctx, &controlplanev1.ListRunsRequest{Project: "demo", Domain: "development"})
 	if err != nil || len(list.GetRuns()) != 3 {
 		t.Fatalf("ListRuns: %d runs, %v; want the 3 newest", len(list.GetRuns()), err)
 	}
@@ -142,8 +142,8 @@ func TestRunInputsAreBounded(t *testing.T) {
 
 // bloated returns a request whose encoding is n bytes of an unknown field:
 // a handler that decodes it holds n bytes, however small it travels.
-func bloated(n int) *cpv1.WhoAmIRequest {
-	m := &cpv1.WhoAmIRequest{}
+func bloated(n int) *controlplanev1.WhoAmIRequest {
+	m := &controlplanev1.WhoAmIRequest{}
 	b := protowire.AppendTag(nil, 1000, protowire.BytesType)
 	b = protowire.AppendBytes(b, make([]byte, n))
 	m.ProtoReflect().SetUnknown(b)
@@ -160,7 +160,7 @@ func TestCompressedRequestsAreBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	_, err = cpv1.NewIdentityServiceClient(conn).WhoAmI(t.Context(), bloated(2<<20), grpc.UseCompressor(grpcgzip.Name))
+	_, err = controlplanev1.NewIdentityServiceClient(conn).WhoAmI(t.Context(), bloated(2<<20), grpc.UseCompressor(grpcgzip.Name))
 	code(t, "gRPC: 2 MiB decoded from a gzip request without credentials", err, codes.ResourceExhausted)
 
 	raw, err := proto.Marshal(bloated(2 << 20))
@@ -274,7 +274,7 @@ func TestSlowAndIdleClientsAreDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cc.Close()
-	if _, err := cpv1.NewIdentityServiceClient(cc).WhoAmI(metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+viewKey), &cpv1.WhoAmIRequest{}); err != nil {
+	if _, err := controlplanev1.NewIdentityServiceClient(cc).WhoAmI(metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+viewKey), &controlplanev1.WhoAmIRequest{}); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -350,7 +350,7 @@ func TestListRunsIsBounded(t *testing.T) {
 		newest = r.GetRun().GetName()
 		wait(t, c, newest)
 	}
-	list, err := c.ListRuns(ctx, &cpv1.ListRunsRequest{Project: "demo", Domain: "development"})
+	list, err := c.ListRuns(ctx, &controlplanev1.ListRunsRequest{Project: "demo", Domain: "development"})
 	if err != nil {
 		t.Fatalf("ListRuns of 5 runs of 1.8 MB each: %v", err)
 	}
@@ -363,8 +363,8 @@ func TestListRunsIsBounded(t *testing.T) {
 func TestRegisteredTasksAreBounded(t *testing.T) {
 	c, _, _ := limited(t, devserver.Config{})
 	ctx := as(t.Context(), adminKey)
-	task := func(version, desc string) *cpv1.RegisterTaskRequest {
-		return &cpv1.RegisterTaskRequest{Task: &cpv1.Task{Id: c.TaskID("", "", "t", version), Executor: "builtin/hello", Description: desc}}
+	task := func(version, desc string) *controlplanev1.RegisterTaskRequest {
+		return &controlplanev1.RegisterTaskRequest{Task: &controlplanev1.Task{Id: c.TaskID("", "", "t", version), Executor: "builtin/hello", Description: desc}}
 	}
 	_, err := c.RegisterTask(ctx, task("big", strings.Repeat("d", 20<<10)))
 	code(t, "a 20 KiB task", err, codes.InvalidArgument)

@@ -24,7 +24,7 @@ import (
 
 	"github.com/passthrough-go/passthrough/connectpassthrough"
 	"github.com/passthrough-go/passthrough/controlplane"
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/extractors"
@@ -35,9 +35,9 @@ import (
 // per-project roles, built-in tasks that really run, and runs that record
 // who triggered them. It is for development and tests, not production.
 type Server struct {
-	cpv1.UnimplementedIdentityServiceServer
-	cpv1.UnimplementedTaskServiceServer
-	cpv1.UnimplementedRunServiceServer
+	controlplanev1.UnimplementedIdentityServiceServer
+	controlplanev1.UnimplementedTaskServiceServer
+	controlplanev1.UnimplementedRunServiceServer
 
 	logger *slog.Logger
 	cfg    Config                      // with defaults
@@ -45,11 +45,11 @@ type Server struct {
 	grpc   *grpc.Server
 
 	mu           sync.Mutex
-	tasks        map[string][]*cpv1.Task // by org/project/domain/name, oldest version first
+	tasks        map[string][]*controlplanev1.Task // by org/project/domain/name, oldest version first
 	taskVersions int
-	runs         map[string]*cpv1.Run // by org/project/domain/name
-	order        []string             // run keys, oldest first
-	active       map[string]int       // queued or running runs, by subject
+	runs         map[string]*controlplanev1.Run // by org/project/domain/name
+	order        []string                       // run keys, oldest first
+	active       map[string]int                 // queued or running runs, by subject
 
 	https   []*http.Server // Connect endpoints, stopped by Stop
 	stopped bool           // Stop was called: ServeConnect serves no more
@@ -76,8 +76,8 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		logger:     logger,
 		cfg:        cfg,
 		users:      make(map[[sha256.Size]byte]*User, len(cfg.Users)),
-		tasks:      map[string][]*cpv1.Task{},
-		runs:       map[string]*cpv1.Run{},
+		tasks:      map[string][]*controlplanev1.Task{},
+		runs:       map[string]*controlplanev1.Run{},
 		active:     map[string]int{},
 		queueDelay: 100 * time.Millisecond,
 	}
@@ -88,7 +88,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	for _, t := range builtinTasks(cfg.Org) {
 		t.CreatedAt = timestamppb.Now()
-		s.tasks[taskKey(t.GetId())] = []*cpv1.Task{t}
+		s.tasks[taskKey(t.GetId())] = []*controlplanev1.Task{t}
 		s.taskVersions++
 	}
 	// The server's own passthrough interceptor extracts the credentials;
@@ -104,9 +104,9 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second}),
 		grpc.ChainUnaryInterceptor(grpcpassthrough.UnaryServerInterceptor(opts...), s.authenticate),
 	)
-	cpv1.RegisterIdentityServiceServer(s.grpc, s)
-	cpv1.RegisterTaskServiceServer(s.grpc, s)
-	cpv1.RegisterRunServiceServer(s.grpc, s)
+	controlplanev1.RegisterIdentityServiceServer(s.grpc, s)
+	controlplanev1.RegisterTaskServiceServer(s.grpc, s)
+	controlplanev1.RegisterRunServiceServer(s.grpc, s)
 	return s, nil
 }
 
@@ -289,7 +289,7 @@ func verb(r Role) string {
 	return "register tasks"
 }
 
-func taskKey(id *cpv1.TaskID) string {
+func taskKey(id *controlplanev1.TaskID) string {
 	return id.GetOrg() + "/" + id.GetProject() + "/" + id.GetDomain() + "/" + id.GetName()
 }
 
@@ -297,14 +297,14 @@ func runKey(org, project, domain, name string) string {
 	return org + "/" + project + "/" + domain + "/" + name
 }
 
-// WhoAmI implements [cpv1.IdentityServiceServer].
-func (s *Server) WhoAmI(ctx context.Context, _ *cpv1.WhoAmIRequest) (*cpv1.WhoAmIResponse, error) {
+// WhoAmI implements [controlplanev1.IdentityServiceServer].
+func (s *Server) WhoAmI(ctx context.Context, _ *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error) {
 	u := caller(ctx)
-	return &cpv1.WhoAmIResponse{Subject: u.Subject, Name: u.Name}, nil
+	return &controlplanev1.WhoAmIResponse{Subject: u.Subject, Name: u.Name}, nil
 }
 
-// RegisterTask implements [cpv1.TaskServiceServer].
-func (s *Server) RegisterTask(ctx context.Context, req *cpv1.RegisterTaskRequest) (*cpv1.RegisterTaskResponse, error) {
+// RegisterTask implements [controlplanev1.TaskServiceServer].
+func (s *Server) RegisterTask(ctx context.Context, req *controlplanev1.RegisterTaskRequest) (*controlplanev1.RegisterTaskResponse, error) {
 	t := req.GetTask()
 	id := t.GetId()
 	if _, err := authorize(ctx, id.GetProject(), id.GetDomain(), RoleAdmin); err != nil {
@@ -318,7 +318,7 @@ func (s *Server) RegisterTask(ctx context.Context, req *cpv1.RegisterTaskRequest
 	}
 	seen := map[string]bool{}
 	for _, in := range t.GetInputs() {
-		if in.GetName() == "" || seen[in.GetName()] || in.GetType() == cpv1.InputType_INPUT_TYPE_UNSPECIFIED {
+		if in.GetName() == "" || seen[in.GetName()] || in.GetType() == controlplanev1.InputType_INPUT_TYPE_UNSPECIFIED {
 			return nil, status.Error(codes.InvalidArgument, "every input needs a unique name and a type")
 		}
 		seen[in.GetName()] = true
@@ -326,7 +326,7 @@ func (s *Server) RegisterTask(ctx context.Context, req *cpv1.RegisterTaskRequest
 	if n := proto.Size(t); n > maxTaskBytes {
 		return nil, status.Errorf(codes.InvalidArgument, "the task is %d bytes; this control plane keeps tasks of at most %d", n, maxTaskBytes)
 	}
-	t = proto.Clone(t).(*cpv1.Task)
+	t = proto.Clone(t).(*controlplanev1.Task)
 	t.CreatedAt = timestamppb.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -341,7 +341,7 @@ func (s *Server) RegisterTask(ctx context.Context, req *cpv1.RegisterTaskRequest
 	}
 	s.tasks[k] = append(s.tasks[k], t)
 	s.taskVersions++
-	return &cpv1.RegisterTaskResponse{Task: t}, nil
+	return &controlplanev1.RegisterTaskResponse{Task: t}, nil
 }
 
 // Bounds on registered tasks: with maxListBytes, they keep the task store
@@ -351,8 +351,8 @@ const (
 	maxTaskVersions = 1000
 )
 
-// GetTask implements [cpv1.TaskServiceServer].
-func (s *Server) GetTask(ctx context.Context, req *cpv1.GetTaskRequest) (*cpv1.GetTaskResponse, error) {
+// GetTask implements [controlplanev1.TaskServiceServer].
+func (s *Server) GetTask(ctx context.Context, req *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error) {
 	id := req.GetId()
 	if _, err := authorize(ctx, id.GetProject(), id.GetDomain(), RoleView); err != nil {
 		return nil, err
@@ -361,10 +361,10 @@ func (s *Server) GetTask(ctx context.Context, req *cpv1.GetTaskRequest) (*cpv1.G
 	if err != nil {
 		return nil, err
 	}
-	return &cpv1.GetTaskResponse{Task: t}, nil
+	return &controlplanev1.GetTaskResponse{Task: t}, nil
 }
 
-func (s *Server) findTask(id *cpv1.TaskID) (*cpv1.Task, error) {
+func (s *Server) findTask(id *controlplanev1.TaskID) (*controlplanev1.Task, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	versions := s.tasks[taskKey(id)]
@@ -382,22 +382,22 @@ func (s *Server) findTask(id *cpv1.TaskID) (*cpv1.Task, error) {
 	return nil, status.Error(codes.NotFound, "task version not found")
 }
 
-// ListTasks implements [cpv1.TaskServiceServer]. It returns the latest
+// ListTasks implements [controlplanev1.TaskServiceServer]. It returns the latest
 // version of each task, by name, as many as fit in 3 MiB.
-func (s *Server) ListTasks(ctx context.Context, req *cpv1.ListTasksRequest) (*cpv1.ListTasksResponse, error) {
+func (s *Server) ListTasks(ctx context.Context, req *controlplanev1.ListTasksRequest) (*controlplanev1.ListTasksResponse, error) {
 	if _, err := authorize(ctx, req.GetProject(), req.GetDomain(), RoleView); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	prefix := req.GetOrg() + "/" + req.GetProject() + "/" + req.GetDomain() + "/"
-	var out []*cpv1.Task
+	var out []*controlplanev1.Task
 	for k, versions := range s.tasks {
 		if strings.HasPrefix(k, prefix) {
 			out = append(out, versions[len(versions)-1])
 		}
 	}
-	slices.SortFunc(out, func(a, b *cpv1.Task) int { return strings.Compare(a.GetId().GetName(), b.GetId().GetName()) })
+	slices.SortFunc(out, func(a, b *controlplanev1.Task) int { return strings.Compare(a.GetId().GetName(), b.GetId().GetName()) })
 	size := 0
 	for i, t := range out {
 		if size += proto.Size(t) + 8; size > maxListBytes {
@@ -405,11 +405,11 @@ func (s *Server) ListTasks(ctx context.Context, req *cpv1.ListTasksRequest) (*cp
 			break
 		}
 	}
-	return &cpv1.ListTasksResponse{Tasks: out}, nil
+	return &controlplanev1.ListTasksResponse{Tasks: out}, nil
 }
 
-// CreateRun implements [cpv1.RunServiceServer].
-func (s *Server) CreateRun(ctx context.Context, req *cpv1.CreateRunRequest) (*cpv1.CreateRunResponse, error) {
+// CreateRun implements [controlplanev1.RunServiceServer].
+func (s *Server) CreateRun(ctx context.Context, req *controlplanev1.CreateRunRequest) (*controlplanev1.CreateRunResponse, error) {
 	id := req.GetTask()
 	u, err := authorize(ctx, id.GetProject(), id.GetDomain(), RoleRun)
 	if err != nil {
@@ -422,7 +422,7 @@ func (s *Server) CreateRun(ctx context.Context, req *cpv1.CreateRunRequest) (*cp
 	if err := controlplane.ValidateInputs(t.GetInputs(), req.GetInputs()); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	if n := proto.Size(&cpv1.CreateRunRequest{Inputs: req.GetInputs()}); n > s.cfg.MaxInputBytes {
+	if n := proto.Size(&controlplanev1.CreateRunRequest{Inputs: req.GetInputs()}); n > s.cfg.MaxInputBytes {
 		return nil, status.Errorf(codes.InvalidArgument, "inputs are %d bytes; this control plane keeps at most %d per run", n, s.cfg.MaxInputBytes)
 	}
 	name, err := runName()
@@ -430,10 +430,10 @@ func (s *Server) CreateRun(ctx context.Context, req *cpv1.CreateRunRequest) (*cp
 		return nil, status.Error(codes.Internal, "could not name the run")
 	}
 	now := timestamppb.Now()
-	run := &cpv1.Run{
+	run := &controlplanev1.Run{
 		Org: id.GetOrg(), Project: id.GetProject(), Domain: id.GetDomain(), Name: name,
-		Task: proto.Clone(t.GetId()).(*cpv1.TaskID), Inputs: req.GetInputs(),
-		Phase: cpv1.RunPhase_RUN_PHASE_QUEUED, TriggeredBy: u.Subject, CreatedAt: now, UpdatedAt: now,
+		Task: proto.Clone(t.GetId()).(*controlplanev1.TaskID), Inputs: req.GetInputs(),
+		Phase: controlplanev1.RunPhase_RUN_PHASE_QUEUED, TriggeredBy: u.Subject, CreatedAt: now, UpdatedAt: now,
 	}
 	s.mu.Lock()
 	if err := s.admit(u.Subject); err != nil {
@@ -445,14 +445,14 @@ func (s *Server) CreateRun(ctx context.Context, req *cpv1.CreateRunRequest) (*cp
 	s.runs[k] = run
 	s.order = append(s.order, k)
 	s.active[u.Subject]++
-	snapshot := proto.Clone(run).(*cpv1.Run)
+	snapshot := proto.Clone(run).(*controlplanev1.Run)
 	delay := s.queueDelay
 	s.mu.Unlock()
 
 	s.logger.Info("devserver: run created", slog.String("run", name), slog.String("task", id.GetName()), slog.String("triggered_by", u.Subject))
 	s.wg.Add(1)
 	go s.execute(k, executors[t.GetExecutor()], delay)
-	return &cpv1.CreateRunResponse{Run: snapshot}, nil
+	return &controlplanev1.CreateRunResponse{Run: snapshot}, nil
 }
 
 // admit makes room for one more run by subject, or says why there is
@@ -466,7 +466,7 @@ func (s *Server) admit(subject string) error {
 		return nil
 	}
 	for i, k := range s.order {
-		if p := s.runs[k].GetPhase(); p == cpv1.RunPhase_RUN_PHASE_SUCCEEDED || p == cpv1.RunPhase_RUN_PHASE_FAILED {
+		if p := s.runs[k].GetPhase(); p == controlplanev1.RunPhase_RUN_PHASE_SUCCEEDED || p == controlplanev1.RunPhase_RUN_PHASE_FAILED {
 			delete(s.runs, k)
 			s.order = slices.Delete(s.order, i, i+1)
 			return nil
@@ -488,11 +488,11 @@ func (s *Server) execute(k string, run executor, delay time.Duration) {
 	}
 	s.mu.Lock()
 	r := s.runs[k]
-	r.Phase = cpv1.RunPhase_RUN_PHASE_RUNNING
+	r.Phase = controlplanev1.RunPhase_RUN_PHASE_RUNNING
 	r.UpdatedAt = timestamppb.Now()
 	inputs := r.Inputs
 	s.mu.Unlock()
-	out, err := func() (out map[string]*cpv1.Literal, err error) {
+	out, err := func() (out map[string]*controlplanev1.Literal, err error) {
 		defer func() {
 			if recover() != nil {
 				err = errors.New("the task crashed")
@@ -503,7 +503,7 @@ func (s *Server) execute(k string, run executor, delay time.Duration) {
 	s.finish(k, out, err)
 }
 
-func (s *Server) finish(k string, out map[string]*cpv1.Literal, err error) {
+func (s *Server) finish(k string, out map[string]*controlplanev1.Literal, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.runs[k]
@@ -513,11 +513,11 @@ func (s *Server) finish(k string, out map[string]*cpv1.Literal, err error) {
 		delete(s.active, r.GetTriggeredBy())
 	}
 	if err != nil {
-		r.Phase = cpv1.RunPhase_RUN_PHASE_FAILED
+		r.Phase = controlplanev1.RunPhase_RUN_PHASE_FAILED
 		r.Error = err.Error()
 		return
 	}
-	r.Phase = cpv1.RunPhase_RUN_PHASE_SUCCEEDED
+	r.Phase = controlplanev1.RunPhase_RUN_PHASE_SUCCEEDED
 	r.Outputs = out
 }
 
@@ -529,8 +529,8 @@ func runName() (string, error) {
 	return "r" + hex.EncodeToString(b), nil
 }
 
-// GetRun implements [cpv1.RunServiceServer].
-func (s *Server) GetRun(ctx context.Context, req *cpv1.GetRunRequest) (*cpv1.GetRunResponse, error) {
+// GetRun implements [controlplanev1.RunServiceServer].
+func (s *Server) GetRun(ctx context.Context, req *controlplanev1.GetRunRequest) (*controlplanev1.GetRunResponse, error) {
 	if _, err := authorize(ctx, req.GetProject(), req.GetDomain(), RoleView); err != nil {
 		return nil, err
 	}
@@ -540,19 +540,19 @@ func (s *Server) GetRun(ctx context.Context, req *cpv1.GetRunRequest) (*cpv1.Get
 	if !ok {
 		return nil, status.Error(codes.NotFound, "run not found")
 	}
-	return &cpv1.GetRunResponse{Run: proto.Clone(r).(*cpv1.Run)}, nil
+	return &controlplanev1.GetRunResponse{Run: proto.Clone(r).(*controlplanev1.Run)}, nil
 }
 
-// ListRuns implements [cpv1.RunServiceServer]. It returns the newest runs,
+// ListRuns implements [controlplanev1.RunServiceServer]. It returns the newest runs,
 // as many as fit in 3 MiB.
-func (s *Server) ListRuns(ctx context.Context, req *cpv1.ListRunsRequest) (*cpv1.ListRunsResponse, error) {
+func (s *Server) ListRuns(ctx context.Context, req *controlplanev1.ListRunsRequest) (*controlplanev1.ListRunsResponse, error) {
 	if _, err := authorize(ctx, req.GetProject(), req.GetDomain(), RoleView); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	prefix := req.GetOrg() + "/" + req.GetProject() + "/" + req.GetDomain() + "/"
-	var out []*cpv1.Run
+	var out []*controlplanev1.Run
 	size := 0
 	for i := len(s.order) - 1; i >= 0; i-- {
 		if !strings.HasPrefix(s.order[i], prefix) {
@@ -562,9 +562,9 @@ func (s *Server) ListRuns(ctx context.Context, req *cpv1.ListRunsRequest) (*cpv1
 		if size += proto.Size(r) + 8; size > maxListBytes && len(out) > 0 {
 			break
 		}
-		out = append(out, proto.Clone(r).(*cpv1.Run))
+		out = append(out, proto.Clone(r).(*controlplanev1.Run))
 	}
-	return &cpv1.ListRunsResponse{Runs: out}, nil
+	return &controlplanev1.ListRunsResponse{Runs: out}, nil
 }
 
 // maxListBytes bounds a ListRuns response, newest runs first, below the

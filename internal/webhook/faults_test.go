@@ -15,7 +15,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/internal/webhook"
 )
 
@@ -113,9 +113,9 @@ func TestNoControlPlaneCallWithoutValidCredentials(t *testing.T) {
 // fakeControlPlane answers every identity and task call with err, after
 // waiting for release (if set); entered is told when a call arrives.
 type fakeControlPlane struct {
-	cpv1.UnimplementedIdentityServiceServer
-	cpv1.UnimplementedTaskServiceServer
-	cpv1.UnimplementedRunServiceServer
+	controlplanev1.UnimplementedIdentityServiceServer
+	controlplanev1.UnimplementedTaskServiceServer
+	controlplanev1.UnimplementedRunServiceServer
 	err     error
 	entered chan struct{}
 	release chan struct{}
@@ -135,26 +135,26 @@ func (f *fakeControlPlane) wait(ctx context.Context) error {
 	return f.err
 }
 
-func (f *fakeControlPlane) WhoAmI(ctx context.Context, _ *cpv1.WhoAmIRequest) (*cpv1.WhoAmIResponse, error) {
+func (f *fakeControlPlane) WhoAmI(ctx context.Context, _ *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error) {
 	if err := f.wait(ctx); err != nil {
 		return nil, err
 	}
-	return &cpv1.WhoAmIResponse{Subject: "fake", Name: "Fake"}, nil
+	return &controlplanev1.WhoAmIResponse{Subject: "fake", Name: "Fake"}, nil
 }
 
-func (f *fakeControlPlane) GetTask(ctx context.Context, _ *cpv1.GetTaskRequest) (*cpv1.GetTaskResponse, error) {
+func (f *fakeControlPlane) GetTask(ctx context.Context, _ *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error) {
 	if err := f.wait(ctx); err != nil {
 		return nil, err
 	}
-	return &cpv1.GetTaskResponse{Task: &cpv1.Task{Id: &cpv1.TaskID{Project: "demo", Domain: "development", Name: "t", Version: "v1"}}}, nil
+	return &controlplanev1.GetTaskResponse{Task: &controlplanev1.Task{Id: &controlplanev1.TaskID{Project: "demo", Domain: "development", Name: "t", Version: "v1"}}}, nil
 }
 
 func startFake(t *testing.T, f *fakeControlPlane) string {
 	t.Helper()
 	srv := grpc.NewServer()
-	cpv1.RegisterIdentityServiceServer(srv, f)
-	cpv1.RegisterTaskServiceServer(srv, f)
-	cpv1.RegisterRunServiceServer(srv, f)
+	controlplanev1.RegisterIdentityServiceServer(srv, f)
+	controlplanev1.RegisterTaskServiceServer(srv, f)
+	controlplanev1.RegisterRunServiceServer(srv, f)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

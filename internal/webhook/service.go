@@ -16,7 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/passthrough-go/passthrough/controlplane"
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/extractors"
 )
@@ -101,7 +101,7 @@ func (s *Service) Health() Reply {
 func (s *Service) Me(ctx context.Context) Reply {
 	ctx, cancel := s.call(ctx)
 	defer cancel()
-	me, err := s.cp.WhoAmI(ctx, &cpv1.WhoAmIRequest{})
+	me, err := s.cp.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
 	if err != nil {
 		return s.controlPlaneError(ctx, "whoami", err, "Not found")
 	}
@@ -133,7 +133,7 @@ func (s *Service) RunTask(ctx context.Context, project, domain, name, version st
 	ctx, cancel := s.call(ctx)
 	defer cancel()
 	id := s.cp.TaskID(project, domain, name, version)
-	task, err := s.cp.GetTask(ctx, &cpv1.GetTaskRequest{Id: id})
+	task, err := s.cp.GetTask(ctx, &controlplanev1.GetTaskRequest{Id: id})
 	if err != nil {
 		return s.controlPlaneError(ctx, "get task", err, "Task not found")
 	}
@@ -145,7 +145,7 @@ func (s *Service) RunTask(ctx context.Context, project, domain, name, version st
 	}
 	// Run exactly the version that was validated.
 	id.Version = task.GetTask().GetId().GetVersion()
-	created, err := s.cp.CreateRun(ctx, &cpv1.CreateRunRequest{Task: id, Inputs: inputs})
+	created, err := s.cp.CreateRun(ctx, &controlplanev1.CreateRunRequest{Task: id, Inputs: inputs})
 	if err != nil {
 		return s.controlPlaneError(ctx, "create run", err, "Task not found")
 	}
@@ -177,7 +177,7 @@ type RunDoc struct {
 func (s *Service) GetRun(ctx context.Context, project, domain, name string) Reply {
 	ctx, cancel := s.call(ctx)
 	defer cancel()
-	resp, err := s.cp.GetRun(ctx, &cpv1.GetRunRequest{Org: s.cp.Org, Project: project, Domain: domain, Name: name})
+	resp, err := s.cp.GetRun(ctx, &controlplanev1.GetRunRequest{Org: s.cp.Org, Project: project, Domain: domain, Name: name})
 	if err != nil {
 		return s.controlPlaneError(ctx, "get run", err, "Run not found")
 	}
@@ -191,7 +191,7 @@ func (s *Service) GetRun(ctx context.Context, project, domain, name string) Repl
 	}}
 }
 
-func literals(in map[string]*cpv1.Literal) map[string]any {
+func literals(in map[string]*controlplanev1.Literal) map[string]any {
 	if len(in) == 0 {
 		return nil
 	}
@@ -202,15 +202,15 @@ func literals(in map[string]*cpv1.Literal) map[string]any {
 	return out
 }
 
-func phaseName(p cpv1.RunPhase) string {
+func phaseName(p controlplanev1.RunPhase) string {
 	switch p {
-	case cpv1.RunPhase_RUN_PHASE_QUEUED:
+	case controlplanev1.RunPhase_RUN_PHASE_QUEUED:
 		return "QUEUED"
-	case cpv1.RunPhase_RUN_PHASE_RUNNING:
+	case controlplanev1.RunPhase_RUN_PHASE_RUNNING:
 		return "RUNNING"
-	case cpv1.RunPhase_RUN_PHASE_SUCCEEDED:
+	case controlplanev1.RunPhase_RUN_PHASE_SUCCEEDED:
 		return "SUCCEEDED"
-	case cpv1.RunPhase_RUN_PHASE_FAILED:
+	case controlplanev1.RunPhase_RUN_PHASE_FAILED:
 		return "FAILED"
 	}
 	return "UNKNOWN"
