@@ -55,7 +55,7 @@ func statusOf(err error) int {
 // HTTP/2, Go joins cookie fields into one, as the protocol allows.
 func TestConformance(t *testing.T) {
 	conformance.Run(t, conformance.Harness{Procedures: true, Serve: func(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
-		ic := connectpassthrough.NewHandlerInterceptor(opts...)
+		ic := connectpassthrough.ServerInterceptor(opts...)
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			connect.NewUnaryHandler(r.URL.EscapedPath(), func(ctx context.Context, _ *connect.Request[empty]) (*connect.Response[empty], error) {
 				h(ctx)

@@ -3,6 +3,7 @@ package connectpassthrough_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/passthrough-go/passthrough/connectpassthrough"
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 )
 
 const token = "Bearer user-token-1"
@@ -92,12 +94,11 @@ func startRecorder(t *testing.T, opts ...connect.HandlerOption) *recorder {
 
 // calls makes one call of each kind; set adds headers the caller sets by
 // hand on the request or stream.
-func calls(base string, hc *http.Client, ic connect.Interceptor) map[string]func(ctx context.Context, set http.Header) error {
-	opt := connect.WithInterceptors(ic)
-	unary := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/Unary", opt)
-	client := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/ClientStream", opt)
-	server := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/ServerStream", opt)
-	bidi := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/Bidi", opt)
+func calls(base string, hc connect.HTTPClient) map[string]func(ctx context.Context, set http.Header) error {
+	unary := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/Unary")
+	client := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/ClientStream")
+	server := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/ServerStream")
+	bidi := connect.NewClient[empty, empty](hc, base+"/test.v1.Echo/Bidi")
 	copyInto := func(dst, src http.Header) {
 		for k, v := range src {
 			dst[k] = append(dst[k], v...)
@@ -137,8 +138,13 @@ func calls(base string, hc *http.Client, ic connect.Interceptor) map[string]func
 			s := bidi.CallBidiStream(ctx)
 			copyInto(s.RequestHeader(), set)
 			if err := s.Send(&empty{}); err != nil {
-				_, rerr := s.Receive()
-				return errors.Join(err, rerr)
+				// Connect's idiom: a Send that fails with io.EOF leaves
+				// the call's error to Receive.
+				if errors.Is(err, io.EOF) {
+					_, rerr := s.Receive()
+					return rerr
+				}
+				return err
 			}
 			if _, err := s.Receive(); err != nil {
 				return err
@@ -151,19 +157,20 @@ func calls(base string, hc *http.Client, ic connect.Interceptor) map[string]func
 	}
 }
 
-func interceptor(t *testing.T, base string, opts ...connectpassthrough.ClientOption) connect.Interceptor {
+// forwarding returns the forwarding HTTP client for base, on top of hc.
+func forwarding(t *testing.T, base string, hc *http.Client, opts ...forward.Option) connect.HTTPClient {
 	t.Helper()
-	ic, err := connectpassthrough.NewClientInterceptor(base, opts...)
+	c, err := connectpassthrough.NewClient(base, hc, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ic
+	return c
 }
 
 func TestClientForwardsOnEveryCallKind(t *testing.T) {
 	t.Parallel()
 	rec := startRecorder(t)
-	for kind, call := range calls(rec.srv.URL, rec.srv.Client(), interceptor(t, rec.srv.URL)) {
+	for kind, call := range calls(rec.srv.URL, forwarding(t, rec.srv.URL, rec.srv.Client())) {
 		ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: token}, core.Pair{Key: "x-api-key", Value: "k1"})
 		// The caller also set the same key, and another header, by hand.
 		set := http.Header{"Authorization": {"Bearer stale"}, "X-Trace": {"t1"}}
@@ -190,7 +197,7 @@ func TestClientForwardsOnEveryCallKind(t *testing.T) {
 func TestClientWithoutCredentialsSendsNothing(t *testing.T) {
 	t.Parallel()
 	rec := startRecorder(t)
-	for kind, call := range calls(rec.srv.URL, rec.srv.Client(), interceptor(t, rec.srv.URL)) {
+	for kind, call := range calls(rec.srv.URL, forwarding(t, rec.srv.URL, rec.srv.Client())) {
 		err := call(t.Context(), nil)
 		if connect.CodeOf(err) != connect.CodeUnauthenticated || !strings.Contains(err.Error(), "no caller credentials") {
 			t.Errorf("%s: got %v, want Unauthenticated saying what is missing", kind, err)
@@ -204,7 +211,7 @@ func TestClientWithoutCredentialsSendsNothing(t *testing.T) {
 	if n := len(rec.take()); n != 0 {
 		t.Fatalf("server received %d calls that should not have been sent", n)
 	}
-	anon := calls(rec.srv.URL, rec.srv.Client(), interceptor(t, rec.srv.URL, connectpassthrough.WithAllowAnonymous()))
+	anon := calls(rec.srv.URL, forwarding(t, rec.srv.URL, rec.srv.Client(), forward.WithAllowAnonymous()))
 	if err := anon["unary"](t.Context(), nil); err != nil {
 		t.Fatalf("anonymous call: %v", err)
 	}
@@ -217,22 +224,22 @@ func TestClientRefusesPlaintextBaseURL(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		url  string
-		opts []connectpassthrough.ClientOption
+		opts []forward.Option
 		ok   bool
 	}{
 		{"https://cp.example.com", nil, true},
 		{"http://127.0.0.1:8089", nil, false},
-		{"http://127.0.0.1:8089", []connectpassthrough.ClientOption{connectpassthrough.WithInsecure()}, true},
+		{"http://127.0.0.1:8089", []forward.Option{forward.WithInsecure()}, true},
 		{"ftp://cp.example.com", nil, false},
 		{"cp.example.com:443", nil, false},
 		{"https://user:pw@cp.example.com", nil, false},
 	} {
-		_, err := connectpassthrough.NewClientInterceptor(tc.url, tc.opts...)
+		_, err := connectpassthrough.NewClient(tc.url, nil, tc.opts...)
 		if (err == nil) != tc.ok {
-			t.Errorf("NewClientInterceptor(%q): %v, want ok=%v", tc.url, err, tc.ok)
+			t.Errorf("NewClient(%q): %v, want ok=%v", tc.url, err, tc.ok)
 		}
 		if err != nil && (!strings.HasPrefix(err.Error(), "passthrough: ") || strings.Contains(err.Error(), "pw")) {
-			t.Errorf("NewClientInterceptor(%q): error %q", tc.url, err)
+			t.Errorf("NewClient(%q): error %q", tc.url, err)
 		}
 	}
 }
@@ -250,7 +257,7 @@ func TestRejectionsAreNotRetried(t *testing.T) {
 	})
 	rec := startRecorder(t, connect.WithInterceptors(deny))
 	ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: token})
-	err := calls(rec.srv.URL, rec.srv.Client(), interceptor(t, rec.srv.URL))["unary"](ctx, nil)
+	err := calls(rec.srv.URL, forwarding(t, rec.srv.URL, rec.srv.Client()))["unary"](ctx, nil)
 	if connect.CodeOf(err) != connect.CodePermissionDenied {
 		t.Fatalf("got %v, want PermissionDenied", err)
 	}

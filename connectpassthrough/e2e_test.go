@@ -35,9 +35,8 @@ func startDownstreams(t *testing.T) *downstreams {
 		d.restMu.Unlock()
 	}))
 	t.Cleanup(d.rest.Close)
-	d.unary = connect.NewClient[empty, empty](d.connect.srv.Client(), d.connect.srv.URL+"/test.v1.Echo/Unary",
-		connect.WithInterceptors(interceptor(t, d.connect.srv.URL)))
-	tr, err := httppassthrough.NewTransport(d.rest.Client().Transport, []string{d.rest.Listener.Addr().String()})
+	d.unary = connect.NewClient[empty, empty](forwarding(t, d.connect.srv.URL, d.connect.srv.Client()), d.connect.srv.URL+"/test.v1.Echo/Unary")
+	tr, err := httppassthrough.NewTransport(d.rest.Client().Transport, []string{d.rest.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

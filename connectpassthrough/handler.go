@@ -10,7 +10,7 @@ import (
 	"github.com/passthrough-go/passthrough/extractors"
 )
 
-// NewHandlerInterceptor returns a handler interceptor that extracts the
+// ServerInterceptor returns a handler interceptor that extracts the
 // caller's credentials from incoming Connect, gRPC and gRPC-Web requests
 // and puts them, as [core.Metadata], in the handler's context. Exclusions
 // match full procedure names ("/pkg.Service/Method") exactly. Missing
@@ -19,7 +19,7 @@ import (
 // CodeResourceExhausted; the handler does not run.
 //
 // It panics, with a message starting "passthrough:", if opts are invalid.
-func NewHandlerInterceptor(opts ...core.Option) connect.Interceptor {
+func ServerInterceptor(opts ...core.Option) connect.Interceptor {
 	return &handlerInterceptor{engine: core.MustNew(opts...)}
 }
 

@@ -11,8 +11,9 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/passthrough-go/passthrough/connectpassthrough"
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
@@ -31,26 +32,26 @@ type Client struct {
 
 // api is the control-plane API without protocol-specific call options.
 type api interface {
-	WhoAmI(context.Context, *cpv1.WhoAmIRequest) (*cpv1.WhoAmIResponse, error)
-	RegisterTask(context.Context, *cpv1.RegisterTaskRequest) (*cpv1.RegisterTaskResponse, error)
-	GetTask(context.Context, *cpv1.GetTaskRequest) (*cpv1.GetTaskResponse, error)
-	ListTasks(context.Context, *cpv1.ListTasksRequest) (*cpv1.ListTasksResponse, error)
-	CreateRun(context.Context, *cpv1.CreateRunRequest) (*cpv1.CreateRunResponse, error)
-	GetRun(context.Context, *cpv1.GetRunRequest) (*cpv1.GetRunResponse, error)
-	ListRuns(context.Context, *cpv1.ListRunsRequest) (*cpv1.ListRunsResponse, error)
+	WhoAmI(context.Context, *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error)
+	RegisterTask(context.Context, *controlplanev1.RegisterTaskRequest) (*controlplanev1.RegisterTaskResponse, error)
+	GetTask(context.Context, *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error)
+	ListTasks(context.Context, *controlplanev1.ListTasksRequest) (*controlplanev1.ListTasksResponse, error)
+	CreateRun(context.Context, *controlplanev1.CreateRunRequest) (*controlplanev1.CreateRunResponse, error)
+	GetRun(context.Context, *controlplanev1.GetRunRequest) (*controlplanev1.GetRunResponse, error)
+	ListRuns(context.Context, *controlplanev1.ListRunsRequest) (*controlplanev1.ListRunsResponse, error)
 }
 
 // Init connects to the control plane at endpoint over gRPC: the Go form of
 // Python's init_passthrough(endpoint, project, domain, org, insecure).
-// endpoint is required. insecure allows a plaintext connection (for a
-// loopback development server); otherwise TLS with the system roots is
-// used. opts are passed to [grpcpassthrough.NewClient].
-func Init(endpoint, project, domain, org string, insecure bool, opts ...grpcpassthrough.ClientOption) (*Client, error) {
+// endpoint is required; it is a target of [grpcpassthrough.NewClient]
+// ("host:port", "https://host[:port]", or "http://host[:port]" with
+// [forward.WithInsecure]). Connections use TLS with the system roots
+// unless opts say otherwise. opts are the options every forwarding client
+// takes, and the gRPC ones ([grpcpassthrough.WithTLSConfig],
+// [grpcpassthrough.WithDialOptions]).
+func Init(endpoint, project, domain, org string, opts ...forward.Option) (*Client, error) {
 	if endpoint == "" {
 		return nil, errors.New("passthrough: controlplane.Init: endpoint is required")
-	}
-	if insecure {
-		opts = append([]grpcpassthrough.ClientOption{grpcpassthrough.WithInsecure()}, opts...)
 	}
 	conn, err := grpcpassthrough.NewClient(endpoint, opts...)
 	if err != nil {
@@ -64,9 +65,9 @@ func Init(endpoint, project, domain, org string, insecure bool, opts ...grpcpass
 func NewClient(conn *grpc.ClientConn, project, domain, org string) *Client {
 	return &Client{
 		api: grpcAPI{
-			IdentityServiceClient: cpv1.NewIdentityServiceClient(conn),
-			TaskServiceClient:     cpv1.NewTaskServiceClient(conn),
-			RunServiceClient:      cpv1.NewRunServiceClient(conn),
+			IdentityServiceClient: controlplanev1.NewIdentityServiceClient(conn),
+			TaskServiceClient:     controlplanev1.NewTaskServiceClient(conn),
+			RunServiceClient:      controlplanev1.NewRunServiceClient(conn),
 		},
 		close:   conn.Close,
 		Project: project, Domain: domain, Org: org,
@@ -74,29 +75,23 @@ func NewClient(conn *grpc.ClientConn, project, domain, org string) *Client {
 }
 
 // InitConnect is [Init] over ConnectRPC: baseURL is the control plane's
-// Connect endpoint ("https://host[:port]", or "http://…" with insecure).
-// httpClient may be nil for http.DefaultClient.
-func InitConnect(baseURL, project, domain, org string, insecure bool, httpClient connect.HTTPClient) (*Client, error) {
+// Connect endpoint ("https://host[:port]", or "http://…" with
+// [forward.WithInsecure]), and requests go through
+// [connectpassthrough.NewClient] on top of httpClient (nil for
+// http.DefaultClient's settings), which is copied, not modified.
+func InitConnect(baseURL, project, domain, org string, httpClient *http.Client, opts ...forward.Option) (*Client, error) {
 	if baseURL == "" {
 		return nil, errors.New("passthrough: controlplane.InitConnect: base URL is required")
 	}
-	var opts []connectpassthrough.ClientOption
-	if insecure {
-		opts = append(opts, connectpassthrough.WithInsecure())
-	}
-	ic, err := connectpassthrough.NewClientInterceptor(baseURL, opts...)
+	hc, err := connectpassthrough.NewClient(baseURL, httpClient, opts...)
 	if err != nil {
 		return nil, err
 	}
-	if httpClient == nil {
-		httpClient = http.DefaultClient
-	}
-	with := connect.WithInterceptors(ic)
 	return &Client{
 		api: connectAPI{
-			IdentityServiceClient: controlplanev1connect.NewIdentityServiceClient(httpClient, baseURL, with),
-			TaskServiceClient:     controlplanev1connect.NewTaskServiceClient(httpClient, baseURL, with),
-			RunServiceClient:      controlplanev1connect.NewRunServiceClient(httpClient, baseURL, with),
+			IdentityServiceClient: controlplanev1connect.NewIdentityServiceClient(hc, baseURL),
+			TaskServiceClient:     controlplanev1connect.NewTaskServiceClient(hc, baseURL),
+			RunServiceClient:      controlplanev1connect.NewRunServiceClient(hc, baseURL),
 		},
 		close:   func() error { return nil },
 		Project: project, Domain: domain, Org: org,
@@ -108,76 +103,76 @@ func (c *Client) Close() error { return c.close() }
 
 // TaskID names a task, filling in the client's defaults for an empty
 // project or domain, and its org.
-func (c *Client) TaskID(project, domain, name, version string) *cpv1.TaskID {
+func (c *Client) TaskID(project, domain, name, version string) *controlplanev1.TaskID {
 	if project == "" {
 		project = c.Project
 	}
 	if domain == "" {
 		domain = c.Domain
 	}
-	return &cpv1.TaskID{Org: c.Org, Project: project, Domain: domain, Name: name, Version: version}
+	return &controlplanev1.TaskID{Org: c.Org, Project: project, Domain: domain, Name: name, Version: version}
 }
 
 // WhoAmI asks who the call's credentials belong to.
-func (c *Client) WhoAmI(ctx context.Context, req *cpv1.WhoAmIRequest) (*cpv1.WhoAmIResponse, error) {
+func (c *Client) WhoAmI(ctx context.Context, req *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error) {
 	return c.api.WhoAmI(ctx, req)
 }
 
 // RegisterTask registers a task version.
-func (c *Client) RegisterTask(ctx context.Context, req *cpv1.RegisterTaskRequest) (*cpv1.RegisterTaskResponse, error) {
+func (c *Client) RegisterTask(ctx context.Context, req *controlplanev1.RegisterTaskRequest) (*controlplanev1.RegisterTaskResponse, error) {
 	return c.api.RegisterTask(ctx, req)
 }
 
 // GetTask finds a task version, the latest when none is given.
-func (c *Client) GetTask(ctx context.Context, req *cpv1.GetTaskRequest) (*cpv1.GetTaskResponse, error) {
+func (c *Client) GetTask(ctx context.Context, req *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error) {
 	return c.api.GetTask(ctx, req)
 }
 
 // ListTasks lists the tasks of a project and domain.
-func (c *Client) ListTasks(ctx context.Context, req *cpv1.ListTasksRequest) (*cpv1.ListTasksResponse, error) {
+func (c *Client) ListTasks(ctx context.Context, req *controlplanev1.ListTasksRequest) (*controlplanev1.ListTasksResponse, error) {
 	return c.api.ListTasks(ctx, req)
 }
 
 // CreateRun starts a run.
-func (c *Client) CreateRun(ctx context.Context, req *cpv1.CreateRunRequest) (*cpv1.CreateRunResponse, error) {
+func (c *Client) CreateRun(ctx context.Context, req *controlplanev1.CreateRunRequest) (*controlplanev1.CreateRunResponse, error) {
 	return c.api.CreateRun(ctx, req)
 }
 
 // GetRun returns a run.
-func (c *Client) GetRun(ctx context.Context, req *cpv1.GetRunRequest) (*cpv1.GetRunResponse, error) {
+func (c *Client) GetRun(ctx context.Context, req *controlplanev1.GetRunRequest) (*controlplanev1.GetRunResponse, error) {
 	return c.api.GetRun(ctx, req)
 }
 
 // ListRuns lists the runs of a project and domain.
-func (c *Client) ListRuns(ctx context.Context, req *cpv1.ListRunsRequest) (*cpv1.ListRunsResponse, error) {
+func (c *Client) ListRuns(ctx context.Context, req *controlplanev1.ListRunsRequest) (*controlplanev1.ListRunsResponse, error) {
 	return c.api.ListRuns(ctx, req)
 }
 
 type grpcAPI struct {
-	cpv1.IdentityServiceClient
-	cpv1.TaskServiceClient
-	cpv1.RunServiceClient
+	controlplanev1.IdentityServiceClient
+	controlplanev1.TaskServiceClient
+	controlplanev1.RunServiceClient
 }
 
-func (g grpcAPI) WhoAmI(ctx context.Context, r *cpv1.WhoAmIRequest) (*cpv1.WhoAmIResponse, error) {
+func (g grpcAPI) WhoAmI(ctx context.Context, r *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error) {
 	return g.IdentityServiceClient.WhoAmI(ctx, r)
 }
-func (g grpcAPI) RegisterTask(ctx context.Context, r *cpv1.RegisterTaskRequest) (*cpv1.RegisterTaskResponse, error) {
+func (g grpcAPI) RegisterTask(ctx context.Context, r *controlplanev1.RegisterTaskRequest) (*controlplanev1.RegisterTaskResponse, error) {
 	return g.TaskServiceClient.RegisterTask(ctx, r)
 }
-func (g grpcAPI) GetTask(ctx context.Context, r *cpv1.GetTaskRequest) (*cpv1.GetTaskResponse, error) {
+func (g grpcAPI) GetTask(ctx context.Context, r *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error) {
 	return g.TaskServiceClient.GetTask(ctx, r)
 }
-func (g grpcAPI) ListTasks(ctx context.Context, r *cpv1.ListTasksRequest) (*cpv1.ListTasksResponse, error) {
+func (g grpcAPI) ListTasks(ctx context.Context, r *controlplanev1.ListTasksRequest) (*controlplanev1.ListTasksResponse, error) {
 	return g.TaskServiceClient.ListTasks(ctx, r)
 }
-func (g grpcAPI) CreateRun(ctx context.Context, r *cpv1.CreateRunRequest) (*cpv1.CreateRunResponse, error) {
+func (g grpcAPI) CreateRun(ctx context.Context, r *controlplanev1.CreateRunRequest) (*controlplanev1.CreateRunResponse, error) {
 	return g.RunServiceClient.CreateRun(ctx, r)
 }
-func (g grpcAPI) GetRun(ctx context.Context, r *cpv1.GetRunRequest) (*cpv1.GetRunResponse, error) {
+func (g grpcAPI) GetRun(ctx context.Context, r *controlplanev1.GetRunRequest) (*controlplanev1.GetRunResponse, error) {
 	return g.RunServiceClient.GetRun(ctx, r)
 }
-func (g grpcAPI) ListRuns(ctx context.Context, r *cpv1.ListRunsRequest) (*cpv1.ListRunsResponse, error) {
+func (g grpcAPI) ListRuns(ctx context.Context, r *controlplanev1.ListRunsRequest) (*controlplanev1.ListRunsResponse, error) {
 	return g.RunServiceClient.ListRuns(ctx, r)
 }
 
@@ -187,31 +182,31 @@ type connectAPI struct {
 	controlplanev1connect.RunServiceClient
 }
 
-func (c connectAPI) WhoAmI(ctx context.Context, r *cpv1.WhoAmIRequest) (*cpv1.WhoAmIResponse, error) {
+func (c connectAPI) WhoAmI(ctx context.Context, r *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error) {
 	resp, err := c.IdentityServiceClient.WhoAmI(ctx, r)
 	return resp, asStatus(err)
 }
-func (c connectAPI) RegisterTask(ctx context.Context, r *cpv1.RegisterTaskRequest) (*cpv1.RegisterTaskResponse, error) {
+func (c connectAPI) RegisterTask(ctx context.Context, r *controlplanev1.RegisterTaskRequest) (*controlplanev1.RegisterTaskResponse, error) {
 	resp, err := c.TaskServiceClient.RegisterTask(ctx, r)
 	return resp, asStatus(err)
 }
-func (c connectAPI) GetTask(ctx context.Context, r *cpv1.GetTaskRequest) (*cpv1.GetTaskResponse, error) {
+func (c connectAPI) GetTask(ctx context.Context, r *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error) {
 	resp, err := c.TaskServiceClient.GetTask(ctx, r)
 	return resp, asStatus(err)
 }
-func (c connectAPI) ListTasks(ctx context.Context, r *cpv1.ListTasksRequest) (*cpv1.ListTasksResponse, error) {
+func (c connectAPI) ListTasks(ctx context.Context, r *controlplanev1.ListTasksRequest) (*controlplanev1.ListTasksResponse, error) {
 	resp, err := c.TaskServiceClient.ListTasks(ctx, r)
 	return resp, asStatus(err)
 }
-func (c connectAPI) CreateRun(ctx context.Context, r *cpv1.CreateRunRequest) (*cpv1.CreateRunResponse, error) {
+func (c connectAPI) CreateRun(ctx context.Context, r *controlplanev1.CreateRunRequest) (*controlplanev1.CreateRunResponse, error) {
 	resp, err := c.RunServiceClient.CreateRun(ctx, r)
 	return resp, asStatus(err)
 }
-func (c connectAPI) GetRun(ctx context.Context, r *cpv1.GetRunRequest) (*cpv1.GetRunResponse, error) {
+func (c connectAPI) GetRun(ctx context.Context, r *controlplanev1.GetRunRequest) (*controlplanev1.GetRunResponse, error) {
 	resp, err := c.RunServiceClient.GetRun(ctx, r)
 	return resp, asStatus(err)
 }
-func (c connectAPI) ListRuns(ctx context.Context, r *cpv1.ListRunsRequest) (*cpv1.ListRunsResponse, error) {
+func (c connectAPI) ListRuns(ctx context.Context, r *controlplanev1.ListRunsRequest) (*controlplanev1.ListRunsResponse, error) {
 	resp, err := c.RunServiceClient.ListRuns(ctx, r)
 	return resp, asStatus(err)
 }

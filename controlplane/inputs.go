@@ -8,14 +8,14 @@ import (
 	"io"
 	"strconv"
 
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 )
 
 // ValidateInputs checks inputs against a task's declared inputs: every
 // required input present, no unknown input, each of the declared type. The
 // error names the offending input.
-func ValidateInputs(specs []*cpv1.InputSpec, inputs map[string]*cpv1.Literal) error {
-	declared := make(map[string]*cpv1.InputSpec, len(specs))
+func ValidateInputs(specs []*controlplanev1.InputSpec, inputs map[string]*controlplanev1.Literal) error {
+	declared := make(map[string]*controlplanev1.InputSpec, len(specs))
 	for _, s := range specs {
 		declared[s.GetName()] = s
 	}
@@ -43,30 +43,30 @@ type InputError struct {
 
 func (e *InputError) Error() string { return fmt.Sprintf("input %q %s", e.Input, e.Problem) }
 
-func typeMatches(t cpv1.InputType, v *cpv1.Literal) bool {
+func typeMatches(t controlplanev1.InputType, v *controlplanev1.Literal) bool {
 	switch v.GetValue().(type) {
-	case *cpv1.Literal_StringValue:
-		return t == cpv1.InputType_INPUT_TYPE_STRING
-	case *cpv1.Literal_IntegerValue:
-		return t == cpv1.InputType_INPUT_TYPE_INTEGER
-	case *cpv1.Literal_FloatValue:
-		return t == cpv1.InputType_INPUT_TYPE_FLOAT
-	case *cpv1.Literal_BooleanValue:
-		return t == cpv1.InputType_INPUT_TYPE_BOOLEAN
+	case *controlplanev1.Literal_StringValue:
+		return t == controlplanev1.InputType_INPUT_TYPE_STRING
+	case *controlplanev1.Literal_IntegerValue:
+		return t == controlplanev1.InputType_INPUT_TYPE_INTEGER
+	case *controlplanev1.Literal_FloatValue:
+		return t == controlplanev1.InputType_INPUT_TYPE_FLOAT
+	case *controlplanev1.Literal_BooleanValue:
+		return t == controlplanev1.InputType_INPUT_TYPE_BOOLEAN
 	}
 	return false
 }
 
 // TypeName is the JSON-facing name of an input type.
-func TypeName(t cpv1.InputType) string {
+func TypeName(t controlplanev1.InputType) string {
 	switch t {
-	case cpv1.InputType_INPUT_TYPE_STRING:
+	case controlplanev1.InputType_INPUT_TYPE_STRING:
 		return "a string"
-	case cpv1.InputType_INPUT_TYPE_INTEGER:
+	case controlplanev1.InputType_INPUT_TYPE_INTEGER:
 		return "an integer"
-	case cpv1.InputType_INPUT_TYPE_FLOAT:
+	case controlplanev1.InputType_INPUT_TYPE_FLOAT:
 		return "a number"
-	case cpv1.InputType_INPUT_TYPE_BOOLEAN:
+	case controlplanev1.InputType_INPUT_TYPE_BOOLEAN:
 		return "a boolean"
 	}
 	return "of an unknown type"
@@ -76,12 +76,12 @@ func TypeName(t cpv1.InputType) string {
 // the task's declared inputs with [ValidateInputs]. An empty body is an
 // empty object. Errors are *InputError naming the offending input, or a
 // plain error for a body that is not one JSON object.
-func InputsFromJSON(specs []*cpv1.InputSpec, body []byte) (map[string]*cpv1.Literal, error) {
-	inputs := map[string]*cpv1.Literal{}
+func InputsFromJSON(specs []*controlplanev1.InputSpec, body []byte) (map[string]*controlplanev1.Literal, error) {
+	inputs := map[string]*controlplanev1.Literal{}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return inputs, ValidateInputs(specs, inputs)
 	}
-	declared := make(map[string]*cpv1.InputSpec, len(specs))
+	declared := make(map[string]*controlplanev1.InputSpec, len(specs))
 	for _, s := range specs {
 		declared[s.GetName()] = s
 	}
@@ -122,7 +122,7 @@ func InputsFromJSON(specs []*cpv1.InputSpec, body []byte) (map[string]*cpv1.Lite
 	return inputs, ValidateInputs(specs, inputs)
 }
 
-func literalFromJSON(t cpv1.InputType, raw json.RawMessage) (*cpv1.Literal, bool) {
+func literalFromJSON(t controlplanev1.InputType, raw json.RawMessage) (*controlplanev1.Literal, bool) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -131,24 +131,24 @@ func literalFromJSON(t cpv1.InputType, raw json.RawMessage) (*cpv1.Literal, bool
 	}
 	switch v := tok.(type) {
 	case string:
-		if t == cpv1.InputType_INPUT_TYPE_STRING {
-			return &cpv1.Literal{Value: &cpv1.Literal_StringValue{StringValue: v}}, true
+		if t == controlplanev1.InputType_INPUT_TYPE_STRING {
+			return &controlplanev1.Literal{Value: &controlplanev1.Literal_StringValue{StringValue: v}}, true
 		}
 	case bool:
-		if t == cpv1.InputType_INPUT_TYPE_BOOLEAN {
-			return &cpv1.Literal{Value: &cpv1.Literal_BooleanValue{BooleanValue: v}}, true
+		if t == controlplanev1.InputType_INPUT_TYPE_BOOLEAN {
+			return &controlplanev1.Literal{Value: &controlplanev1.Literal_BooleanValue{BooleanValue: v}}, true
 		}
 	case json.Number:
 		switch t {
-		case cpv1.InputType_INPUT_TYPE_INTEGER:
+		case controlplanev1.InputType_INPUT_TYPE_INTEGER:
 			i, err := strconv.ParseInt(v.String(), 10, 64)
 			if err == nil {
-				return &cpv1.Literal{Value: &cpv1.Literal_IntegerValue{IntegerValue: i}}, true
+				return &controlplanev1.Literal{Value: &controlplanev1.Literal_IntegerValue{IntegerValue: i}}, true
 			}
-		case cpv1.InputType_INPUT_TYPE_FLOAT:
+		case controlplanev1.InputType_INPUT_TYPE_FLOAT:
 			f, err := v.Float64()
 			if err == nil {
-				return &cpv1.Literal{Value: &cpv1.Literal_FloatValue{FloatValue: f}}, true
+				return &controlplanev1.Literal{Value: &controlplanev1.Literal_FloatValue{FloatValue: f}}, true
 			}
 		}
 	}
@@ -156,15 +156,15 @@ func literalFromJSON(t cpv1.InputType, raw json.RawMessage) (*cpv1.Literal, bool
 }
 
 // LiteralValue returns the Go value of l for JSON encoding.
-func LiteralValue(l *cpv1.Literal) any {
+func LiteralValue(l *controlplanev1.Literal) any {
 	switch v := l.GetValue().(type) {
-	case *cpv1.Literal_StringValue:
+	case *controlplanev1.Literal_StringValue:
 		return v.StringValue
-	case *cpv1.Literal_IntegerValue:
+	case *controlplanev1.Literal_IntegerValue:
 		return v.IntegerValue
-	case *cpv1.Literal_FloatValue:
+	case *controlplanev1.Literal_FloatValue:
 		return v.FloatValue
-	case *cpv1.Literal_BooleanValue:
+	case *controlplanev1.Literal_BooleanValue:
 		return v.BooleanValue
 	}
 	return nil

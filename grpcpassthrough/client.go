@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"net"
 	"net/url"
 	"strings"
@@ -17,82 +16,82 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 )
 
-// ClientOption configures [NewClient], [DialOptions], the client interceptors
-// and [PerRPCCredentials].
-type ClientOption interface {
-	applyClient(*clientConfig)
-}
-
-type clientOptionFunc func(*clientConfig)
-
-func (f clientOptionFunc) applyClient(c *clientConfig) { f(c) }
-
-type clientConfig struct {
-	insecure  bool
-	anonymous bool
-	tls       *tls.Config
-	dial      []grpc.DialOption
-	maxValue  int
-	errs      []error
-}
+// ClientOption configures [NewClient], [DialOptions] and the client
+// interceptors. It is [forward.Option]: the options of package forward
+// ([forward.WithAllowAnonymous], [forward.WithMaxValueSize], ...) mean the
+// same here as for every other forwarding client, and the options below
+// that concern gRPC only are refused by the others.
+type ClientOption = forward.Option
 
 // WithInsecure allows plaintext connections, and credentials over them. It
 // is meant for loopback development servers; without it, credentials are
-// only ever sent over a connection with transport security.
-func WithInsecure() ClientOption {
-	return clientOptionFunc(func(c *clientConfig) { c.insecure = true })
-}
+// only ever sent over a connection with transport security. It returns
+// [forward.WithInsecure], the option every forwarding client shares.
+func WithInsecure() ClientOption { return forward.WithInsecure() }
 
-// WithAllowAnonymous lets calls whose context carries no credentials go
-// ahead without any, instead of failing with codes.Unauthenticated.
-func WithAllowAnonymous() ClientOption {
-	return clientOptionFunc(func(c *clientConfig) { c.anonymous = true })
-}
+// tlsConfig and dialOptions are the options only gRPC understands.
+type (
+	tlsConfig   struct{ cfg *tls.Config }
+	dialOptions []grpc.DialOption
+)
+
+func (tlsConfig) OptionName() string   { return "grpcpassthrough.WithTLSConfig" }
+func (dialOptions) OptionName() string { return "grpcpassthrough.WithDialOptions" }
 
 // WithTLSConfig sets the TLS configuration [NewClient] uses (default: the
-// system roots, TLS 1.2 or later). It is cloned.
+// system roots, TLS 1.2 or later). It is cloned. Only NewClient accepts it.
 func WithTLSConfig(cfg *tls.Config) ClientOption {
-	return clientOptionFunc(func(c *clientConfig) {
-		if cfg == nil {
-			c.errs = append(c.errs, errors.New("passthrough: WithTLSConfig: nil config"))
-			return
-		}
-		c.tls = cfg.Clone()
-	})
+	if cfg == nil {
+		return forward.WithSpecific(tlsConfig{})
+	}
+	return forward.WithSpecific(tlsConfig{cfg.Clone()})
 }
 
-// WithDialOptions passes further options to grpc.NewClient.
+// WithDialOptions passes further options to grpc.NewClient. Only
+// [NewClient] accepts it.
 func WithDialOptions(opts ...grpc.DialOption) ClientOption {
-	return clientOptionFunc(func(c *clientConfig) { c.dial = append(c.dial, opts...) })
+	return forward.WithSpecific(dialOptions(opts))
 }
 
-// WithMaxValueSize sets the largest credential value the client sends
-// (default [core.DefaultMaxValueSize]).
-func WithMaxValueSize(n int) ClientOption {
-	return clientOptionFunc(func(c *clientConfig) {
-		if n <= 0 {
-			c.errs = append(c.errs, fmt.Errorf("passthrough: WithMaxValueSize: size must be positive, got %d", n))
-			return
-		}
-		c.maxValue = n
-	})
+type clientConfig struct {
+	*forward.Config
+	tls  *tls.Config
+	dial []grpc.DialOption
 }
 
-func newClientConfig(opts []ClientOption) (*clientConfig, error) {
-	c := &clientConfig{maxValue: core.DefaultMaxValueSize}
-	for _, o := range opts {
-		if o == nil {
-			c.errs = append(c.errs, errors.New("passthrough: nil client option"))
+// newClientConfig resolves opts for the constructor named by client;
+// only NewClient accepts the gRPC-specific options.
+func newClientConfig(opts []ClientOption, client string) (*clientConfig, error) {
+	fc, err := forward.NewConfig(opts...)
+	if err != nil {
+		return nil, err
+	}
+	c := &clientConfig{Config: fc}
+	var errs []error
+	for _, s := range fc.Specific() {
+		if client != "grpcpassthrough.NewClient" {
+			errs = append(errs, fc.Refuse(s, client))
 			continue
 		}
-		o.applyClient(c)
+		switch s := s.(type) {
+		case tlsConfig:
+			if s.cfg == nil {
+				errs = append(errs, errors.New("passthrough: WithTLSConfig: nil config"))
+			}
+			c.tls = s.cfg
+		case dialOptions:
+			c.dial = append(c.dial, s...)
+		default:
+			errs = append(errs, fc.Refuse(s, client))
+		}
 	}
-	if c.insecure && c.tls != nil {
-		c.errs = append(c.errs, errors.New("passthrough: WithInsecure and WithTLSConfig contradict each other"))
+	if c.Insecure && c.tls != nil {
+		errs = append(errs, errors.New("passthrough: WithInsecure and WithTLSConfig contradict each other"))
 	}
-	return c, errors.Join(c.errs...)
+	return c, errors.Join(errs...)
 }
 
 // NewClient returns a connection to target whose every call carries the
@@ -106,17 +105,17 @@ func newClientConfig(opts []ClientOption) (*clientConfig, error) {
 // Retries are disabled, so that a rejected call is never sent again with the
 // same credentials.
 func NewClient(target string, opts ...ClientOption) (*grpc.ClientConn, error) {
-	cfg, err := newClientConfig(opts)
+	cfg, err := newClientConfig(opts, "grpcpassthrough.NewClient")
 	if err != nil {
 		return nil, err
 	}
-	normalized, err := normalizeTarget(target, cfg.insecure)
+	normalized, err := normalizeTarget(target, cfg.Insecure)
 	if err != nil {
 		return nil, err
 	}
 	var tc credentials.TransportCredentials
 	switch {
-	case cfg.insecure:
+	case cfg.Insecure:
 		tc = insecure.NewCredentials()
 	case cfg.tls != nil:
 		tc = credentials.NewTLS(cfg.tls)
@@ -124,7 +123,7 @@ func NewClient(target string, opts ...ClientOption) (*grpc.ClientConn, error) {
 		tc = credentials.NewTLS(&tls.Config{MinVersion: tls.VersionTLS12})
 	}
 	dial := []grpc.DialOption{grpc.WithTransportCredentials(tc), grpc.WithDisableRetry()}
-	dial = append(dial, dialOptions(cfg)...)
+	dial = append(dial, dialOptionsFor(cfg)...)
 	dial = append(dial, cfg.dial...)
 	return grpc.NewClient(normalized, dial...)
 }
@@ -148,7 +147,7 @@ func normalizeTarget(target string, insecure bool) (string, error) {
 		defaultPort = "443"
 	case "http":
 		if !insecure {
-			return "", errors.New("passthrough: NewClient: an http:// target is plaintext; give WithInsecure() to allow it")
+			return "", errors.New("passthrough: NewClient: an http:// target is plaintext; give forward.WithInsecure() to allow it")
 		}
 		defaultPort = "80"
 	default:
@@ -169,18 +168,16 @@ func normalizeTarget(target string, insecure bool) (string, error) {
 // interceptors on a connection you build yourself with grpc.NewClient. Give
 // it transport credentials too: without transport security the calls fail
 // (unless [WithInsecure] is among opts) instead of sending credentials in
-// plaintext. Options that only concern [NewClient] are ignored here.
-//
-// It panics, with a message starting "passthrough:", if opts are invalid.
-func DialOptions(opts ...ClientOption) []grpc.DialOption {
-	cfg, err := newClientConfig(opts)
+// plaintext.
+func DialOptions(opts ...ClientOption) ([]grpc.DialOption, error) {
+	cfg, err := newClientConfig(opts, "grpcpassthrough.DialOptions")
 	if err != nil {
-		panic(err.Error())
+		return nil, err
 	}
-	return dialOptions(cfg)
+	return dialOptionsFor(cfg), nil
 }
 
-func dialOptions(cfg *clientConfig) []grpc.DialOption {
+func dialOptionsFor(cfg *clientConfig) []grpc.DialOption {
 	f := newForwarder(cfg)
 	return []grpc.DialOption{grpc.WithChainUnaryInterceptor(f.unary), grpc.WithChainStreamInterceptor(f.stream)}
 }
@@ -189,62 +186,43 @@ func dialOptions(cfg *clientConfig) []grpc.DialOption {
 // credentials in each call's context. For every call it
 //
 //   - fails with codes.Unauthenticated, sending nothing, if the context
-//     carries no [core.Metadata] (unless [WithAllowAnonymous]);
+//     carries no [core.Metadata] (unless [forward.WithAllowAnonymous]);
 //   - fails with codes.InvalidArgument if a credential is not valid gRPC
 //     metadata (the error names the key, never the value);
 //   - removes the forwarded keys from the context's outgoing metadata, so
 //     that each key has exactly one value: the passthrough Metadata wins
 //     over metadata appended with metadata.AppendToOutgoingContext, and
-//     every other outgoing key is kept;
+//     every other outgoing key is kept; the caller's metadata is not
+//     modified;
 //   - attaches the credentials as per-call credentials that require
 //     transport security (unless [WithInsecure]), so that gRPC refuses to
 //     send them over a plaintext connection.
-//
-// It panics, with a message starting "passthrough:", if opts are invalid.
-func UnaryClientInterceptor(opts ...ClientOption) grpc.UnaryClientInterceptor {
-	cfg, err := newClientConfig(opts)
+func UnaryClientInterceptor(opts ...ClientOption) (grpc.UnaryClientInterceptor, error) {
+	cfg, err := newClientConfig(opts, "grpcpassthrough.UnaryClientInterceptor")
 	if err != nil {
-		panic(err.Error())
+		return nil, err
 	}
-	return newForwarder(cfg).unary
+	return newForwarder(cfg).unary, nil
 }
 
 // StreamClientInterceptor is [UnaryClientInterceptor] for streaming calls.
-func StreamClientInterceptor(opts ...ClientOption) grpc.StreamClientInterceptor {
-	cfg, err := newClientConfig(opts)
+func StreamClientInterceptor(opts ...ClientOption) (grpc.StreamClientInterceptor, error) {
+	cfg, err := newClientConfig(opts, "grpcpassthrough.StreamClientInterceptor")
 	if err != nil {
-		panic(err.Error())
+		return nil, err
 	}
-	return newForwarder(cfg).stream
-}
-
-// PerRPCCredentials returns credentials that send the Metadata of each
-// call's context, for use with grpc.WithPerRPCCredentials where interceptors
-// are not wanted. A call without credentials fails with
-// codes.Unauthenticated. Unlike the interceptors, it cannot remove the same
-// keys from the call's outgoing metadata: prefer [DialOptions].
-func PerRPCCredentials(opts ...ClientOption) credentials.PerRPCCredentials {
-	cfg, err := newClientConfig(opts)
-	if err != nil {
-		panic(err.Error())
-	}
-	return newCallCredentials(cfg)
+	return newForwarder(cfg).stream, nil
 }
 
 // forwarder is the interceptors' state: the policy to check each call
 // against, and the per-call credentials attached to calls that passed.
 type forwarder struct {
-	policy callCredentials
-	creds  grpc.CallOption
+	cfg   *forward.Config
+	creds grpc.CallOption
 }
 
 func newForwarder(cfg *clientConfig) *forwarder {
-	policy := newCallCredentials(cfg)
-	// The interceptor has checked the call before it attaches these, so
-	// they only read the Metadata; gRPC still enforces transport security.
-	checked := policy
-	checked.checked = true
-	return &forwarder{policy: policy, creds: grpc.PerRPCCredentials(checked)}
+	return &forwarder{cfg: cfg.Config, creds: grpc.PerRPCCredentials(callCredentials{requireSecurity: !cfg.Insecure})}
 }
 
 var errNoCredentials = status.Error(codes.Unauthenticated,
@@ -261,25 +239,25 @@ func asStatus(err error) error {
 // prepare checks the call's credentials and returns the context to send it
 // with, and whether credentials are attached.
 func (f *forwarder) prepare(ctx context.Context) (context.Context, bool, error) {
-	md, send, err := f.policy.outgoing(ctx)
+	md, send, err := f.cfg.Outgoing(ctx)
 	if err != nil {
-		return nil, false, err
+		return nil, false, asStatus(err)
 	}
 	if !send {
 		return ctx, false, nil
 	}
+	// out is a copy with lower-case keys, so the caller's metadata is
+	// never touched; the forwarded keys are lower-case too.
 	if out, ok := metadata.FromOutgoingContext(ctx); ok {
-		var clean metadata.MD
+		dup := false
 		for k := range md.All {
-			if _, dup := out[k]; dup {
-				if clean == nil {
-					clean = out.Copy()
-				}
-				delete(clean, k)
+			if _, ok := out[k]; ok {
+				delete(out, k)
+				dup = true
 			}
 		}
-		if clean != nil {
-			ctx = metadata.NewOutgoingContext(ctx, clean)
+		if dup {
+			ctx = metadata.NewOutgoingContext(ctx, out)
 		}
 	}
 	return ctx, true, nil
@@ -307,38 +285,13 @@ func (f *forwarder) stream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.
 	return streamer(ctx, desc, cc, method, opts...)
 }
 
-// callCredentials reads the Metadata from the call's context.
-type callCredentials struct {
-	requireSecurity bool
-	anonymous       bool
-	maxValue        int
-	checked         bool // attached by the interceptor, which checked the call already
-}
-
-func newCallCredentials(cfg *clientConfig) callCredentials {
-	return callCredentials{requireSecurity: !cfg.insecure, anonymous: cfg.anonymous, maxValue: cfg.maxValue}
-}
-
-// outgoing is [core.Outgoing] with this policy, its error a gRPC status.
-func (c callCredentials) outgoing(ctx context.Context) (core.Metadata, bool, error) {
-	md, send, err := core.Outgoing(ctx, c.anonymous, c.maxValue)
-	if err != nil {
-		return md, false, asStatus(err)
-	}
-	return md, send, nil
-}
+// callCredentials sends the Metadata of the call's context, which the
+// interceptor has checked before attaching them; gRPC enforces transport
+// security before it asks for them.
+type callCredentials struct{ requireSecurity bool }
 
 func (c callCredentials) GetRequestMetadata(ctx context.Context, _ ...string) (map[string]string, error) {
-	var md core.Metadata
-	if c.checked {
-		md, _ = core.FromContext(ctx)
-	} else {
-		var send bool
-		var err error
-		if md, send, err = c.outgoing(ctx); err != nil || !send {
-			return nil, err
-		}
-	}
+	md, _ := core.FromContext(ctx)
 	out := make(map[string]string, md.Len())
 	for k, v := range md.All {
 		out[k] = v

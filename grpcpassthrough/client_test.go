@@ -21,6 +21,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
@@ -83,7 +84,7 @@ func TestNoCredentialsFailsFastAndSendsNothing(t *testing.T) {
 func TestAllowAnonymous(t *testing.T) {
 	t.Parallel()
 	rec := startRecorder(t, nil, nil)
-	conn := dial(t, rec.addr, grpcpassthrough.WithInsecure(), grpcpassthrough.WithAllowAnonymous())
+	conn := dial(t, rec.addr, grpcpassthrough.WithInsecure(), forward.WithAllowAnonymous())
 	if err := callKinds["unary"](t.Context(), conn); err != nil {
 		t.Fatal(err)
 	}
@@ -140,8 +141,11 @@ func TestPlaintextIsRefusedWithoutWithInsecure(t *testing.T) {
 	}
 
 	// The same holds for a connection built by hand with DialOptions.
-	own, err := grpc.NewClient(rec.addr, append(grpcpassthrough.DialOptions(),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))...)
+	dialOpts, err := grpcpassthrough.DialOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := grpc.NewClient(rec.addr, append(dialOpts, grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,23 +183,56 @@ func TestTLS(t *testing.T) {
 	}
 }
 
-func TestPerRPCCredentials(t *testing.T) {
+// Every client constructor reports invalid options as an error, the same
+// way for the same mistake; gRPC-only options are refused where they do
+// not apply.
+func TestConstructorsReportInvalidOptions(t *testing.T) {
 	t.Parallel()
-	rec := startRecorder(t, nil, nil)
-	conn, err := grpc.NewClient(rec.addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(grpcpassthrough.PerRPCCredentials(grpcpassthrough.WithInsecure())))
-	if err != nil {
-		t.Fatal(err)
+	constructors := map[string]func(opts ...grpcpassthrough.ClientOption) error{
+		"NewClient": func(opts ...grpcpassthrough.ClientOption) error {
+			c, err := grpcpassthrough.NewClient("127.0.0.1:1", opts...)
+			if err == nil {
+				_ = c.Close()
+			}
+			return err
+		},
+		"DialOptions": func(opts ...grpcpassthrough.ClientOption) error {
+			_, err := grpcpassthrough.DialOptions(opts...)
+			return err
+		},
+		"UnaryClientInterceptor": func(opts ...grpcpassthrough.ClientOption) error {
+			_, err := grpcpassthrough.UnaryClientInterceptor(opts...)
+			return err
+		},
+		"StreamClientInterceptor": func(opts ...grpcpassthrough.ClientOption) error {
+			_, err := grpcpassthrough.StreamClientInterceptor(opts...)
+			return err
+		},
 	}
-	defer conn.Close()
-	ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: token})
-	if err := callKinds["server-stream"](ctx, conn); err != nil {
-		t.Fatal(err)
-	}
-	wantCode(t, "PerRPCCredentials without credentials", callKinds["unary"](t.Context(), conn), codes.Unauthenticated)
-	calls := rec.take()
-	if len(calls) != 1 || calls[0].md.Get("authorization")[0] != token {
-		t.Fatalf("got %d calls; want one carrying the token", len(calls))
+	for name, build := range constructors {
+		for _, tc := range []struct {
+			what string
+			opts []grpcpassthrough.ClientOption
+			want string
+		}{
+			{"nil option", []grpcpassthrough.ClientOption{nil}, "nil option"},
+			{"zero size", []grpcpassthrough.ClientOption{forward.WithMaxValueSize(0)}, "size must be positive"},
+			{"nil TLS config", []grpcpassthrough.ClientOption{grpcpassthrough.WithTLSConfig(nil)}, "WithTLSConfig"},
+		} {
+			if err := build(tc.opts...); err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "passthrough: ") {
+				t.Errorf("%s with %s: %v, want an error containing %q", name, tc.what, err, tc.want)
+			}
+		}
+		err := build(grpcpassthrough.WithDialOptions())
+		if name == "NewClient" && err != nil {
+			t.Errorf("NewClient refused WithDialOptions: %v", err)
+		}
+		if name != "NewClient" && (err == nil || !strings.Contains(err.Error(), "WithDialOptions does not apply")) {
+			t.Errorf("%s accepted WithDialOptions, which only NewClient uses: %v", name, err)
+		}
+		if err := build(forward.WithInsecure(), forward.WithAllowAnonymous(), forward.WithMaxValueSize(64)); err != nil {
+			t.Errorf("%s refused the shared options: %v", name, err)
+		}
 	}
 }
 
@@ -274,4 +311,29 @@ func selfSigned(t *testing.T) (*tls.Config, *x509.CertPool) {
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
 	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}, pool
+}
+
+// A forwarded key the caller put in its outgoing metadata by hand, even
+// under a non-lower-case name, is replaced: one value per key, and the
+// caller's metadata is left as it was.
+func TestOneValuePerKeyWhateverTheCallersCase(t *testing.T) {
+	t.Parallel()
+	rec := startRecorder(t, nil, nil)
+	conn := dial(t, rec.addr, grpcpassthrough.WithInsecure())
+	own := metadata.MD{"X-API-Key": {"stale"}, "x-trace": {"t1"}}
+	ctx := metadata.NewOutgoingContext(t.Context(), own)
+	ctx = core.WithMetadata(ctx, core.Pair{Key: "x-api-key", Value: "k1"})
+	if err := callKinds["unary"](ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	md := rec.take()[0].md
+	if got := md.Get("x-api-key"); len(got) != 1 || got[0] != "k1" {
+		t.Errorf("x-api-key = %q, want exactly [k1]", got)
+	}
+	if got := md.Get("x-trace"); len(got) != 1 || got[0] != "t1" {
+		t.Errorf("the caller's other metadata was lost: %q", got)
+	}
+	if len(own) != 2 || own["X-API-Key"][0] != "stale" {
+		t.Errorf("the caller's metadata was modified: %v", own)
+	}
 }

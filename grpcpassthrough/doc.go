@@ -7,9 +7,11 @@
 // this package's server interceptors, or by [core.WithMetadata]. A call
 // without credentials fails with codes.Unauthenticated before anything is
 // sent; credentials never travel over a plaintext connection unless
-// [WithInsecure] was given; rejected calls are not retried. To add the same
-// forwarding to a connection you build yourself, use [DialOptions], the
-// client interceptors or [PerRPCCredentials].
+// [WithInsecure] was given; rejected calls are not retried. The options are
+// those of package [forward], shared with every forwarding client, plus
+// [WithTLSConfig] and [WithDialOptions]. To add the same forwarding to a
+// connection you build yourself, use [DialOptions] or the client
+// interceptors.
 //
 // On the server side, [UnaryServerInterceptor] and [StreamServerInterceptor]
 // are the gRPC adapter: they extract credentials from incoming metadata with

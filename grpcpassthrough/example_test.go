@@ -64,9 +64,12 @@ func ExampleDialOptions() {
 	defer stop()
 
 	// Bring your own connection: add the forwarding to your dial options.
-	opts := append(grpcpassthrough.DialOptions(grpcpassthrough.WithInsecure()),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
-	conn, err := grpc.NewClient(addr, opts...)
+	opts, err := grpcpassthrough.DialOptions(grpcpassthrough.WithInsecure())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	conn, err := grpc.NewClient(addr, append(opts, grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/httppassthrough"
 )
 
@@ -39,9 +40,9 @@ func ExampleNewTransport() {
 	}))
 	defer api.Close()
 
-	// Credentials go to this host only; WithInsecure because the test
+	// Credentials go to this origin only; WithInsecure because the test
 	// server is plain HTTP.
-	tr, err := httppassthrough.NewTransport(nil, []string{api.Listener.Addr().String()}, httppassthrough.WithInsecure())
+	tr, err := httppassthrough.NewTransport(nil, []string{api.URL}, forward.WithInsecure())
 	if err != nil {
 		fmt.Println(err)
 		return

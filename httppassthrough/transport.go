@@ -5,140 +5,143 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
-	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 )
 
-// TransportOption configures [NewTransport].
-type TransportOption interface {
-	applyTransport(*transportConfig)
-}
-
-type transportOptionFunc func(*transportConfig)
-
-func (f transportOptionFunc) applyTransport(c *transportConfig) { f(c) }
-
-type transportConfig struct {
-	insecure  bool
-	anonymous bool
-	maxValue  int
-	errs      []error
-}
-
-// WithInsecure lets credentials go to the configured hosts over http://.
-func WithInsecure() TransportOption {
-	return transportOptionFunc(func(c *transportConfig) { c.insecure = true })
-}
-
-// WithAllowAnonymous lets requests to the configured hosts whose context
-// carries no credentials go out without any, instead of failing.
-func WithAllowAnonymous() TransportOption {
-	return transportOptionFunc(func(c *transportConfig) { c.anonymous = true })
-}
-
-// WithMaxValueSize sets the largest credential value sent (default
-// [core.DefaultMaxValueSize]).
-func WithMaxValueSize(n int) TransportOption {
-	return transportOptionFunc(func(c *transportConfig) {
-		if n <= 0 {
-			c.errs = append(c.errs, fmt.Errorf("passthrough: WithMaxValueSize: size must be positive, got %d", n))
-			return
-		}
-		c.maxValue = n
-	})
-}
-
 // Transport is an [http.RoundTripper] that adds the credentials found in
-// each request's context ([core.FromContext]) to requests for the hosts it
-// was configured for, and to no others.
+// each request's context ([core.FromContext]) to the requests it sends to
+// the origins it was configured for, and to no others. It is the one
+// mechanism behind every HTTP forwarder: connectpassthrough.NewClient
+// sends through it too.
 //
-//   - Requests to other hosts go out untouched, so credentials never follow
-//     a redirect or a link to somewhere else.
-//   - Credentials go only over https:// unless [WithInsecure].
-//   - A request for a configured host whose context has no credentials, or
-//     invalid ones, fails before it is sent (unless [WithAllowAnonymous]).
-//   - The request is cloned, never modified; each credential header gets
-//     exactly one value, replacing any the caller set.
+// Every check is made when a request is sent, on that request's own URL,
+// so it holds for each hop of a redirect as much as for the first:
+//
+//   - Credentials go only to a configured origin (scheme, host and port),
+//     and an http:// origin can only be configured with
+//     [forward.WithInsecure]. A request for any other origin goes out
+//     exactly as given.
+//   - On a redirect, credentials go only while the hop stays on the origin
+//     the first request was sent to: never to another origin, configured
+//     or not, and never from https:// down to http://. This holds for
+//     every forwarded key, not only the Authorization and Cookie headers
+//     that [http.Client] strips itself.
+//   - A request for a configured origin whose context has no credentials,
+//     or invalid ones, fails before it is sent (unless
+//     [forward.WithAllowAnonymous]), with [core.ErrMissingCredentials] or a
+//     *[core.PairError].
+//   - The request is cloned, never modified. In the clone each forwarded
+//     key has exactly one value: whatever the caller set under that name,
+//     in any case, is replaced; every other header is kept.
 //
 // Transport does not retry.
 type Transport struct {
-	base      http.RoundTripper
-	hosts     map[string]struct{}
-	insecure  bool
-	anonymous bool
-	maxValue  int
+	base    http.RoundTripper
+	origins map[origin]struct{}
+	cfg     *forward.Config
+}
+
+// origin is what a request's URL is checked against: lower-case scheme
+// and host, and the port, the scheme's default when the URL has none.
+type origin struct{ scheme, host, port string }
+
+func originOf(u *url.URL) origin {
+	o := origin{scheme: strings.ToLower(u.Scheme), host: strings.ToLower(u.Hostname()), port: u.Port()}
+	if o.port == "" {
+		switch o.scheme {
+		case "https":
+			o.port = "443"
+		case "http":
+			o.port = "80"
+		}
+	}
+	return o
 }
 
 // NewTransport returns a Transport sending through base
-// (http.DefaultTransport when nil) that forwards credentials to hosts:
-// "host" or "host:port", matched case-insensitively; a host without a port
-// matches the scheme's default port.
-func NewTransport(base http.RoundTripper, hosts []string, opts ...TransportOption) (*Transport, error) {
-	c := &transportConfig{maxValue: core.DefaultMaxValueSize}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("passthrough: nil transport option")
-		}
-		o.applyTransport(c)
+// (http.DefaultTransport when nil) that forwards credentials to origins:
+// "https://host[:port]", or "http://host[:port]" with
+// [forward.WithInsecure]; a URL with a path names its origin. It accepts
+// the options of package [forward].
+func NewTransport(base http.RoundTripper, origins []string, opts ...forward.Option) (*Transport, error) {
+	cfg, err := forward.NewConfig(opts...)
+	if err == nil {
+		err = cfg.RefuseSpecific("httppassthrough.NewTransport")
 	}
-	if err := errors.Join(c.errs...); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	if len(hosts) == 0 {
-		return nil, errors.New("passthrough: NewTransport: name at least one host the credentials may go to")
+	if len(origins) == 0 {
+		return nil, errors.New("passthrough: NewTransport: name at least one origin the credentials may go to (\"https://host[:port]\")")
 	}
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	t := &Transport{base: base, hosts: map[string]struct{}{}, insecure: c.insecure, anonymous: c.anonymous, maxValue: c.maxValue}
-	for _, h := range hosts {
-		if h == "" || strings.ContainsAny(h, "/?#@ ") {
-			return nil, fmt.Errorf("passthrough: NewTransport: invalid host %q (want host or host:port)", h)
+	t := &Transport{base: base, origins: map[origin]struct{}{}, cfg: cfg}
+	for _, s := range origins {
+		o, err := parseOrigin(s, cfg.Insecure)
+		if err != nil {
+			return nil, err
 		}
-		t.hosts[strings.ToLower(h)] = struct{}{}
+		t.origins[o] = struct{}{}
 	}
 	return t, nil
 }
 
-// forHost reports whether credentials may go to the request's host.
-func (t *Transport) forHost(r *http.Request) bool {
-	host := strings.ToLower(r.URL.Host)
-	if _, ok := t.hosts[host]; ok {
-		return true
-	}
-	// "host" in the configuration matches "host:443" for https and
-	// "host:80" for http, and the other way round.
-	name, port, err := net.SplitHostPort(host)
-	if err != nil {
-		name, port = host, defaultPort(r.URL.Scheme)
-		_, ok := t.hosts[net.JoinHostPort(name, port)]
-		return ok
-	}
-	if port == defaultPort(r.URL.Scheme) {
-		_, ok := t.hosts[name]
-		return ok
-	}
-	return false
+func (o origin) String() string {
+	return o.scheme + "://" + net.JoinHostPort(o.host, o.port)
 }
 
-func defaultPort(scheme string) string {
-	if strings.EqualFold(scheme, "http") {
-		return "80"
+// parseOrigin parses the origin of s, a URL "https://host[:port]" (a path
+// is allowed and ignored; user information, a query or a fragment are
+// not). An http:// URL is refused unless insecure. Errors never repeat s,
+// which could hold a secret.
+func parseOrigin(s string, insecure bool) (origin, error) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return origin{}, errors.New("passthrough: an origin must be https://host[:port] (or http:// with forward.WithInsecure())")
 	}
-	return "443"
+	o := originOf(u)
+	switch o.scheme {
+	case "https":
+	case "http":
+		if !insecure {
+			return origin{}, fmt.Errorf("passthrough: origin %s is plaintext; give forward.WithInsecure() to allow it", o)
+		}
+	default:
+		return origin{}, errors.New("passthrough: an origin must be https://host[:port] (or http:// with forward.WithInsecure())")
+	}
+	return o, nil
+}
+
+// attaches reports whether credentials may go with r: its origin is
+// configured, and, if r follows a redirect (http.Client sets its
+// Response), the first request of the chain went to the same origin. A
+// redirect whose chain cannot be followed back gets nothing.
+func (t *Transport) attaches(r *http.Request) bool {
+	o := originOf(r.URL)
+	if _, ok := t.origins[o]; !ok {
+		return false
+	}
+	first := r
+	for first.Response != nil {
+		if first.Response.Request == nil {
+			return false
+		}
+		first = first.Response.Request
+	}
+	return originOf(first.URL) == o
 }
 
 // RoundTrip implements [http.RoundTripper].
 func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if !t.forHost(r) {
+	if !t.attaches(r) {
 		return t.base.RoundTrip(r)
 	}
-	if !strings.EqualFold(r.URL.Scheme, "https") && !t.insecure {
-		closeBody(r)
-		return nil, errors.New("passthrough: refusing to send credentials over " + r.URL.Scheme + ":// (give WithInsecure to allow it)")
-	}
-	md, send, err := core.Outgoing(r.Context(), t.anonymous, t.maxValue)
+	md, send, err := t.cfg.Outgoing(r.Context())
 	if err != nil {
 		closeBody(r)
 		return nil, err
@@ -148,6 +151,11 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	clone := r.Clone(r.Context())
 	for k, v := range md.All {
+		for name := range clone.Header {
+			if strings.EqualFold(name, k) {
+				delete(clone.Header, name)
+			}
+		}
 		clone.Header[http.CanonicalHeaderKey(k)] = []string{v}
 	}
 	return t.base.RoundTrip(clone)

@@ -2,6 +2,7 @@ package httppassthrough_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,7 +10,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/passthrough-go/passthrough/conformance"
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/httppassthrough"
 )
 
@@ -46,7 +49,7 @@ func TestTransport(t *testing.T) {
 	var down seenHeaders
 	srv := httptest.NewTLSServer(down.handler(nil))
 	defer srv.Close()
-	tr, err := httppassthrough.NewTransport(srv.Client().Transport, []string{srv.Listener.Addr().String()})
+	tr, err := httppassthrough.NewTransport(srv.Client().Transport, []string{srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,18 +111,23 @@ func TestTransportOnlyToConfiguredHostsAndNeverOverPlaintext(t *testing.T) {
 		return err
 	}
 
-	plain, err := httppassthrough.NewTransport(nil, []string{allowedSrv.Listener.Addr().String()})
+	if _, err := httppassthrough.NewTransport(nil, []string{allowedSrv.URL}); err == nil || !strings.Contains(err.Error(), "WithInsecure()") {
+		t.Fatalf("plaintext origin without WithInsecure: %v, want a refusal naming WithInsecure()", err)
+	}
+	// An https origin on the same host and port does not cover http://.
+	secureOnly, err := httppassthrough.NewTransport(nil, []string{strings.Replace(allowedSrv.URL, "http://", "https://", 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := get(plain, allowedSrv.URL); err == nil || !strings.Contains(err.Error(), "http://") {
-		t.Fatalf("plaintext without WithInsecure: %v, want a refusal", err)
+	if err := get(secureOnly, allowedSrv.URL); err != nil {
+		t.Fatal(err)
 	}
-	if n := len(allowed.take()) + len(other.take()); n != 0 {
-		t.Fatalf("%d requests sent over plaintext without WithInsecure", n)
+	if h := allowed.take(); len(h) != 1 || h[0].Get("Authorization") != "" || h[0].Get("Cookie") != "" {
+		t.Fatalf("credentials went over http:// to an origin configured as https://: %v", h)
 	}
+	other.take()
 
-	insecure, err := httppassthrough.NewTransport(nil, []string{allowedSrv.Listener.Addr().String()}, httppassthrough.WithInsecure())
+	insecure, err := httppassthrough.NewTransport(nil, []string{allowedSrv.URL}, forward.WithInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,12 +156,160 @@ func TestTransportOnlyToConfiguredHostsAndNeverOverPlaintext(t *testing.T) {
 
 func TestNewTransportValidates(t *testing.T) {
 	t.Parallel()
-	for _, hosts := range [][]string{nil, {""}, {"https://x"}, {"a b"}} {
-		if _, err := httppassthrough.NewTransport(nil, hosts); err == nil || !strings.HasPrefix(err.Error(), "passthrough: ") {
-			t.Errorf("NewTransport(%q): %v, want a passthrough: error", hosts, err)
+	for _, origins := range [][]string{nil, {""}, {"x"}, {"x:443"}, {"a b"}, {"ftp://x"}, {"https://user:pw@x"}, {"https://x?q"}, {"http://x"}} {
+		_, err := httppassthrough.NewTransport(nil, origins)
+		if err == nil || !strings.HasPrefix(err.Error(), "passthrough: ") || strings.Contains(err.Error(), "pw") {
+			t.Errorf("NewTransport(%q): %v, want a passthrough: error", origins, err)
 		}
 	}
-	if _, err := httppassthrough.NewTransport(nil, []string{"x"}, httppassthrough.WithMaxValueSize(0)); err == nil {
+	if _, err := httppassthrough.NewTransport(nil, []string{"https://x"}, forward.WithMaxValueSize(0)); err == nil {
 		t.Error("WithMaxValueSize(0) accepted")
+	}
+	if _, err := httppassthrough.NewTransport(nil, []string{"https://x"}, nil); err == nil {
+		t.Error("a nil option was accepted")
+	}
+}
+
+// The Transport passes the client conformance suite.
+func TestClientConformance(t *testing.T) {
+	conformance.RunClient(t, conformance.TransportHarness(func(base http.RoundTripper, origin string, opts []forward.Option) (http.RoundTripper, error) {
+		return httppassthrough.NewTransport(base, []string{origin}, opts...)
+	}))
+}
+
+// Credentials follow a redirect only while it stays on the origin of the
+// first request: not to another configured origin, and not into a
+// configured origin from elsewhere.
+func TestTransportRedirectChains(t *testing.T) {
+	t.Parallel()
+	var a, b, elsewhere seenHeaders
+	var bURL, aURL string
+	aSrv := httptest.NewTLSServer(a.handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/same":
+			http.Redirect(w, r, "/landed", http.StatusTemporaryRedirect)
+		case "/to-b":
+			http.Redirect(w, r, bURL+"/landed", http.StatusTemporaryRedirect)
+		}
+	})))
+	defer aSrv.Close()
+	bSrv := httptest.NewTLSServer(b.handler(nil))
+	defer bSrv.Close()
+	elsewhereSrv := httptest.NewTLSServer(elsewhere.handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, aURL+"/landed", http.StatusTemporaryRedirect)
+	})))
+	defer elsewhereSrv.Close()
+	aURL, bURL = aSrv.URL, bSrv.URL
+
+	tr, err := httppassthrough.NewTransport(aSrv.Client().Transport, []string{aSrv.URL, bSrv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: tr}
+	ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: tok})
+	get := func(url string) {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	auths := func(hs []http.Header) []string {
+		var out []string
+		for _, h := range hs {
+			out = append(out, h.Get("Authorization"))
+		}
+		return out
+	}
+
+	get(aSrv.URL + "/same")
+	if got := auths(a.take()); len(got) != 2 || got[0] != tok || got[1] != tok {
+		t.Errorf("same-origin redirect: authorization per hop %q, want the token on both", got)
+	}
+	get(aSrv.URL + "/to-b")
+	if got := auths(a.take()); len(got) != 1 || got[0] != tok {
+		t.Errorf("first hop to a: %q", got)
+	}
+	if got := auths(b.take()); len(got) != 1 || got[0] != "" {
+		t.Errorf("redirect from a to b, both configured: authorization at b %q, want none", got)
+	}
+	get(elsewhereSrv.URL + "/start")
+	if got := auths(elsewhere.take()); len(got) != 1 || got[0] != "" {
+		t.Errorf("unconfigured origin got %q", got)
+	}
+	if got := auths(a.take()); len(got) != 1 || got[0] != "" {
+		t.Errorf("redirect into a configured origin from elsewhere: authorization %q, want none", got)
+	}
+}
+
+// One request object reused by many goroutines, each with its own
+// context: every call carries only its caller's credentials, and the
+// shared header is never written.
+func TestTransportSharedRequestConcurrently(t *testing.T) {
+	t.Parallel()
+	var down seenHeaders
+	srv := httptest.NewTLSServer(down.handler(nil))
+	defer srv.Close()
+	tr, err := httppassthrough.NewTransport(srv.Client().Transport, []string{srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: tr}
+	shared, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	shared.Header["X-API-Key"] = []string{"stale"}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		ctx := core.WithMetadata(t.Context(), core.Pair{Key: "x-api-key", Value: fmt.Sprint("key-", i)}, core.Pair{Key: "x-caller", Value: fmt.Sprint(i)})
+		wg.Go(func() {
+			for range 10 {
+				resp, err := client.Do(shared.WithContext(ctx))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	got := down.take()
+	if len(got) != 80 {
+		t.Fatalf("server saw %d calls, want 80", len(got))
+	}
+	for _, h := range got {
+		if v := h.Values("X-Api-Key"); len(v) != 1 || v[0] != "key-"+h.Get("X-Caller") {
+			t.Fatalf("caller %s's call carried x-api-key %q", h.Get("X-Caller"), v)
+		}
+	}
+	//lint:ignore SA1008 the non-canonical key the caller set is what must survive
+	if len(shared.Header) != 1 || shared.Header["X-API-Key"][0] != "stale" {
+		t.Fatalf("the shared request's header was modified: %v", shared.Header)
+	}
+}
+
+// A request marked as following a redirect whose chain cannot be walked
+// back to its first request gets no credentials, even for a configured
+// origin.
+func TestTransportRedirectOfUnknownOriginGetsNothing(t *testing.T) {
+	t.Parallel()
+	var down seenHeaders
+	srv := httptest.NewTLSServer(down.handler(nil))
+	defer srv.Close()
+	tr, err := httppassthrough.NewTransport(srv.Client().Transport, []string{srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: tok})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	req.Response = &http.Response{StatusCode: http.StatusTemporaryRedirect}
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if h := down.take(); len(h) != 1 || h[0].Get("Authorization") != "" {
+		t.Fatalf("got %v, want one request without credentials", h)
 	}
 }

@@ -34,6 +34,7 @@ import (
 
 	"github.com/passthrough-go/passthrough/controlplane"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/internal/webhook"
 )
 
@@ -135,7 +136,7 @@ func measure(fw, mode, endpoint string, keys []string, duration time.Duration) (
 	logger := slog.New(slog.DiscardHandler)
 	var svc *webhook.Service
 	if mode == "passthrough" {
-		cp, err := controlplane.Init("http://"+endpoint, "demo", "development", "", true)
+		cp, err := controlplane.Init("http://"+endpoint, "demo", "development", "", forward.WithInsecure())
 		if err != nil {
 			return result{}, err
 		}

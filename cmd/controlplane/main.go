@@ -1,45 +1,96 @@
 // Command controlplane runs the development control plane alone, so that a
 // webhook runner (or anything else) can reach it with
-// FLYTE_ENDPOINT=http://127.0.0.1:8089.
+// FLYTE_ENDPOINT=http://127.0.0.1:8089 FLYTE_INSECURE=true.
 //
 // Usage:
 //
 //	go run ./cmd/controlplane [-listen 127.0.0.1:8089] [-connect-listen 127.0.0.1:8090] [-config users.json]
 //
 // Without -config it creates two demo users and prints their keys once.
-// It serves plaintext gRPC and is meant for loopback development only.
+// It serves plaintext gRPC and is meant for loopback development only. Run
+// it with -help for the flags and the API it serves.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
 )
 
 func main() {
-	listen := flag.String("listen", "127.0.0.1:8089", "address to serve gRPC on")
-	connectListen := flag.String("connect-listen", "127.0.0.1:8090", "address to serve Connect (and gRPC, gRPC-Web over HTTP) on; empty to disable")
-	config := flag.String("config", "", "identities file (JSON; see controlplane/devserver); default: two demo users")
-	flag.Parse()
-	if err := run(*listen, *connectListen, *config); err != nil {
+	if err := run(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
 		fmt.Fprintln(os.Stderr, "controlplane:", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen, connectListen, config string) error {
+// procedures are the calls the control plane serves, on both endpoints.
+var procedures = []string{
+	controlplanev1connect.IdentityServiceWhoAmIProcedure,
+	controlplanev1connect.TaskServiceRegisterTaskProcedure,
+	controlplanev1connect.TaskServiceGetTaskProcedure,
+	controlplanev1connect.TaskServiceListTasksProcedure,
+	controlplanev1connect.RunServiceCreateRunProcedure,
+	controlplanev1connect.RunServiceGetRunProcedure,
+	controlplanev1connect.RunServiceListRunsProcedure,
+}
+
+func usage(fs *flag.FlagSet) func() {
+	return func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: controlplane [flags]\n\nThe in-memory development control plane, over gRPC and Connect. Plaintext:\nfor loopback development only.\n\nFlags:\n")
+		fs.PrintDefaults()
+		fmt.Fprintf(w, "\nThe -config file (JSON) sets the users and the limits:\n"+
+			"  users, org, max_runs (default %d), max_input_bytes (default %d),\n"+
+			"  max_active_runs_per_user (default %d), read_timeout (default %q), idle_timeout (default %q)\n",
+			devserver.DefaultMaxRuns, devserver.DefaultMaxInputBytes, devserver.DefaultMaxActiveRunsPerUser,
+			devserver.DefaultReadTimeout.String(), devserver.DefaultIdleTimeout.String())
+		fmt.Fprintf(w, "\nCalls (authenticated with Authorization: Bearer <key> or X-API-Key: <key>):\n")
+		for _, p := range procedures {
+			fmt.Fprintf(w, "  %s\n", p)
+		}
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("controlplane", flag.ContinueOnError)
+	listen := fs.String("listen", "127.0.0.1:8089", "address to serve gRPC on")
+	connectListen := fs.String("connect-listen", "127.0.0.1:8090", "address to serve Connect (and gRPC, gRPC-Web over HTTP) on; empty to disable")
+	config := fs.String("config", "", "configuration file (JSON; see controlplane/devserver); default: two demo users")
+	fs.Usage = usage(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if err := checkAddress(*listen); err != nil {
+		return fmt.Errorf("-listen: %w", err)
+	}
+	if *connectListen != "" {
+		if err := checkAddress(*connectListen); err != nil {
+			return fmt.Errorf("-connect-listen: %w", err)
+		}
+	}
+
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	var cfg devserver.Config
 	var err error
-	if config != "" {
-		cfg, err = devserver.LoadConfig(config)
+	if *config != "" {
+		cfg, err = devserver.LoadConfig(*config)
 	} else {
 		cfg, err = devserver.DemoConfig()
 	}
@@ -50,19 +101,23 @@ func run(listen, connectListen, config string) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", listen)
+	// Bind every listener before printing anything.
+	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
 	}
-	if config == "" {
+	var cln net.Listener
+	if *connectListen != "" {
+		if cln, err = net.Listen("tcp", *connectListen); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	if *config == "" {
 		cfg.WriteExports(os.Stdout)
 	}
 	logger.Info("development control plane listening", slog.String("grpc", ln.Addr().String()))
-	if connectListen != "" {
-		cln, err := net.Listen("tcp", connectListen)
-		if err != nil {
-			return err
-		}
+	if cln != nil {
 		logger.Info("development control plane listening", slog.String("connect", "http://"+cln.Addr().String()))
 		go func() { _ = srv.ServeConnect(cln) }()
 	}
@@ -73,4 +128,16 @@ func run(listen, connectListen, config string) error {
 		srv.Stop()
 	}()
 	return srv.Serve(ln)
+}
+
+// checkAddress accepts host:port with a port from 0 to 65535.
+func checkAddress(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("invalid port %q", port)
+	}
+	return nil
 }

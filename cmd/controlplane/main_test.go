@@ -11,8 +11,9 @@ import (
 	"time"
 
 	"github.com/passthrough-go/passthrough/controlplane"
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 )
 
 // TestMain lets the test binary act as the real command.
@@ -68,17 +69,17 @@ func TestCommand(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	ctx = core.WithMetadata(ctx, core.Pair{Key: "authorization", Value: "Bearer " + keys["ALICE_KEY"]})
-	g, err := controlplane.Init(addrs["grpc"], "demo", "development", "", true)
+	g, err := controlplane.Init(addrs["grpc"], "demo", "development", "", forward.WithInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	c, err := controlplane.InitConnect(addrs["connect"], "demo", "development", "", true, nil)
+	c, err := controlplane.InitConnect(addrs["connect"], "demo", "development", "", nil, forward.WithInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, client := range map[string]*controlplane.Client{"grpc": g, "connect": c} {
-		me, err := client.WhoAmI(ctx, &cpv1.WhoAmIRequest{})
+		me, err := client.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
 		if err != nil || me.GetSubject() != "alice" {
 			t.Fatalf("%s: WhoAmI = %v, %v; want alice", name, me, err)
 		}

@@ -10,24 +10,21 @@
 //
 //	go run ./cmd/webhook-runner [-framework gin|echo|fiber] [-listen 127.0.0.1:8080] [-protocol grpc|connect]
 //
-// Environment:
-//
-//	FLYTE_ENDPOINT                     control plane to call (host:port, dns:///…, https://…, http://… for plaintext)
-//	FLYTE_INSECURE                     "true" allows plaintext to a host:port endpoint
-//	FLYTE_INTERNAL_EXECUTION_PROJECT   default project (default "demo")
-//	FLYTE_INTERNAL_EXECUTION_DOMAIN    default domain (default "development")
-//	FLYTE_ORG                          org sent with task and run names
+// Run it with -help for every flag, environment variable and route.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,28 +33,81 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
 		fmt.Fprintln(os.Stderr, "webhook-runner:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	framework := flag.String("framework", "gin", "web framework: gin, echo or fiber")
-	listen := flag.String("listen", "127.0.0.1:8080", "address to serve HTTP on")
-	protocol := flag.String("protocol", "grpc", "how to call the control plane: grpc, or connect (FLYTE_ENDPOINT is then a base URL)")
-	timeout := flag.Duration("timeout", 10*time.Second, "timeout of each control-plane call")
-	shutdown := flag.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
-	devConfig := flag.String("dev-config", "", "identities file for the embedded control plane (JSON; see controlplane/devserver); default: two demo users")
-	logLevel := flag.String("log-level", "info", "debug, info, warn or error")
-	flag.Parse()
+// environment is what the runner reads from its environment.
+var environment = []struct{ name, doc string }{
+	{"FLYTE_ENDPOINT", "control plane to call (host:port, dns:///…, https://…, http://… for plaintext with FLYTE_INSECURE=true); empty starts the embedded development control plane"},
+	{"FLYTE_INSECURE", `"true" allows plaintext (an http:// or host:port endpoint); never inferred from the URL`},
+	{"FLYTE_INTERNAL_EXECUTION_PROJECT", `default project (default "` + devserver.DemoProject + `")`},
+	{"FLYTE_INTERNAL_EXECUTION_DOMAIN", `default domain (default "` + devserver.DemoDomain + `")`},
+	{"FLYTE_ORG", "org sent with task and run names (the embedded control plane puts its tasks there)"},
+}
 
+func usage(fs *flag.FlagSet) func() {
+	return func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: webhook-runner [flags]\n\nRuns tasks on a control plane as the caller: the caller's Authorization or\nX-API-Key header travels with every control-plane call.\n\nFlags:\n")
+		fs.PrintDefaults()
+		fmt.Fprintf(w, "\nEnvironment:\n")
+		for _, e := range environment {
+			fmt.Fprintf(w, "  %-34s %s\n", e.name, e.doc)
+		}
+		fmt.Fprintf(w, "\nRoutes (request bodies: at most %d bytes, not compressed):\n", webhook.MaxBodySize)
+		for _, r := range webhook.Routes {
+			fmt.Fprintf(w, "  %-52s %s\n", r.Method+" "+r.Path, r.Doc)
+		}
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("webhook-runner", flag.ContinueOnError)
+	framework := fs.String("framework", "gin", "web framework: "+strings.Join(webhook.Frameworks, ", "))
+	listen := fs.String("listen", "127.0.0.1:8080", "address to serve HTTP on (host:port; 0.0.0.0:8080 in a container)")
+	protocol := fs.String("protocol", "grpc", "how to call the control plane: grpc, or connect (FLYTE_ENDPOINT is then a base URL)")
+	timeout := fs.Duration("timeout", 10*time.Second, "timeout of each request's control-plane calls (> 0)")
+	shutdown := fs.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM (> 0)")
+	readTimeout := fs.Duration("read-timeout", 30*time.Second, "how long a client may take to send a request, headers and body (> 0)")
+	idleTimeout := fs.Duration("idle-timeout", 2*time.Minute, "how long a keep-alive connection may wait for its next request (> 0)")
+	devConfig := fs.String("dev-config", "", "configuration file of the embedded control plane (JSON; see controlplane/devserver); default: two demo users")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	fs.Usage = usage(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+
+	// Everything is checked before anything is bound or printed.
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("-log-level: %w", err)
 	}
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"-timeout", *timeout}, {"-shutdown-timeout", *shutdown}, {"-read-timeout", *readTimeout}, {"-idle-timeout", *idleTimeout}} {
+		if d.v <= 0 {
+			return fmt.Errorf("%s must be positive, not %v", d.flag, d.v)
+		}
+	}
+	if err := checkAddress(*listen); err != nil {
+		return fmt.Errorf("-listen: %w", err)
+	}
+	if !slices.Contains(webhook.Frameworks, *framework) {
+		return fmt.Errorf("-framework: unknown framework %q (want one of %s)", *framework, strings.Join(webhook.Frameworks, ", "))
+	}
+	if *protocol != "grpc" && *protocol != "connect" {
+		return fmt.Errorf("-protocol: unknown protocol %q (want grpc or connect)", *protocol)
+	}
 	insecure := false
 	if v := os.Getenv("FLYTE_INSECURE"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -74,6 +124,7 @@ func run() error {
 		}
 		cfg = &c
 	}
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -92,10 +143,24 @@ func run() error {
 		Org:             os.Getenv("FLYTE_ORG"),
 		Timeout:         *timeout,
 		ShutdownTimeout: *shutdown,
+		ReadTimeout:     *readTimeout,
+		IdleTimeout:     *idleTimeout,
 		DevConfig:       cfg,
 		Logger:          logger,
 		Out:             os.Stdout,
 	})
+}
+
+// checkAddress accepts host:port with a port from 0 to 65535.
+func checkAddress(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("invalid port %q", port)
+	}
+	return nil
 }
 
 func envOr(name, def string) string {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 )
 
 // Role is what a user may do in a project and domain. Each role includes
@@ -52,18 +53,112 @@ type User struct {
 	Grants  []Grant `json:"grants"`
 }
 
-// Config is the development server's identity configuration. Its file form
-// is JSON:
+// Config is the development server's configuration: its users, and the
+// limits that keep it safe to leave running on a laptop. Its file form is
+// JSON; every limit is optional:
 //
 //	{
 //	  "users": [
 //	    {"subject": "alice", "name": "Alice", "api_key": "…",
 //	     "grants": [{"project": "demo", "domain": "*", "role": "run"}]}
-//	  ]
+//	  ],
+//	  "org": "",
+//	  "max_runs": 1000,
+//	  "max_input_bytes": 65536,
+//	  "max_active_runs_per_user": 8,
+//	  "read_timeout": "30s",
+//	  "idle_timeout": "2m"
 //	}
+//
+// A zero limit means its default; a negative one is refused.
 type Config struct {
 	Users []User `json:"users"`
+
+	// Org is the org the built-in tasks are registered in (default none),
+	// so that a client sending an org finds them.
+	Org string `json:"org,omitempty"`
+
+	// MaxRuns is how many runs are kept (default [DefaultMaxRuns]). When a
+	// new run would exceed it, the oldest finished run is forgotten; when
+	// every kept run is still active, the new one is refused with
+	// ResourceExhausted.
+	MaxRuns int `json:"max_runs,omitempty"`
+	// MaxInputBytes bounds the encoded size of one run's inputs (default
+	// [DefaultMaxInputBytes], at most 1 MiB); larger inputs are refused with
+	// InvalidArgument. Requests larger than MaxInputBytes plus 64 KiB are
+	// refused with ResourceExhausted before they are decoded (compressed
+	// requests included: the bound is on the decoded size).
+	MaxInputBytes int `json:"max_input_bytes,omitempty"`
+	// MaxActiveRunsPerUser bounds how many queued or running runs one user
+	// may have (default [DefaultMaxActiveRunsPerUser]); more are refused
+	// with ResourceExhausted.
+	MaxActiveRunsPerUser int `json:"max_active_runs_per_user,omitempty"`
+
+	// ReadTimeout bounds how long a client may take to send one request,
+	// headers and body, on the Connect endpoint; on the gRPC endpoint it
+	// bounds the connection handshake. Default [DefaultReadTimeout].
+	ReadTimeout Duration `json:"read_timeout,omitempty"`
+	// IdleTimeout is how long a connection may stay open with no call in
+	// flight before the server closes it. Default [DefaultIdleTimeout].
+	IdleTimeout Duration `json:"idle_timeout,omitempty"`
 }
+
+// Defaults of the [Config] limits: together they bound the server's memory
+// to about MaxRuns × MaxInputBytes for inputs (64 MB), plus outputs of the
+// same order.
+const (
+	DefaultMaxRuns              = 1000
+	DefaultMaxInputBytes        = 64 << 10
+	DefaultMaxActiveRunsPerUser = 8
+	DefaultReadTimeout          = 30 * time.Second
+	DefaultIdleTimeout          = 2 * time.Minute
+)
+
+// Duration is a [time.Duration] written in JSON as a string such as "30s".
+type Duration time.Duration
+
+// MarshalJSON writes d as a string such as "1m30s".
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+// UnmarshalJSON reads a string such as "30s" (see [time.ParseDuration]).
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return errors.New(`a duration is a string such as "30s"`)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// withDefaults returns c with every zero limit set to its default.
+func (c Config) withDefaults() Config {
+	if c.MaxRuns == 0 {
+		c.MaxRuns = DefaultMaxRuns
+	}
+	if c.MaxInputBytes == 0 {
+		c.MaxInputBytes = DefaultMaxInputBytes
+	}
+	if c.MaxActiveRunsPerUser == 0 {
+		c.MaxActiveRunsPerUser = DefaultMaxActiveRunsPerUser
+	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = Duration(DefaultReadTimeout)
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = Duration(DefaultIdleTimeout)
+	}
+	return c
+}
+
+// maxRequestBytes is the largest request the server decodes: room for the
+// inputs and the rest of a request.
+func (c Config) maxRequestBytes() int { return c.MaxInputBytes + 64<<10 }
 
 // LoadConfig reads and validates a JSON configuration file. Errors name the
 // user by subject, never by key.
@@ -89,6 +184,23 @@ func LoadConfig(path string) (Config, error) {
 func (c Config) Validate() error {
 	if len(c.Users) == 0 {
 		return errors.New("no users")
+	}
+	for _, l := range []struct {
+		name string
+		v    int64
+	}{
+		{"max_runs", int64(c.MaxRuns)}, {"max_input_bytes", int64(c.MaxInputBytes)},
+		{"max_active_runs_per_user", int64(c.MaxActiveRunsPerUser)},
+		{"read_timeout", int64(c.ReadTimeout)}, {"idle_timeout", int64(c.IdleTimeout)},
+	} {
+		if l.v < 0 {
+			return fmt.Errorf("%s must not be negative", l.name)
+		}
+	}
+	if c.MaxInputBytes > 1<<20 {
+		// A run holds its inputs and outputs of about the same size: one
+		// run must fit in the 4 MiB a gRPC client accepts by default.
+		return errors.New("max_input_bytes must be at most 1 MiB")
 	}
 	subjects := map[string]bool{}
 	keys := map[string]bool{}
@@ -161,9 +273,15 @@ func NewAPIKey() (string, error) {
 }
 
 // WriteExports writes the users' keys as shell lines ready to paste
-// ("export ALICE_KEY=…   # Alice Runner: run in demo/*"), for a person
-// starting a development server. It is the only place keys are shown: call
-// it once, at start, and never through a logger.
+// ("export ALICE_KEY=…", after a comment naming the user and their
+// grants), for a person starting a development server. It is the only
+// place keys are shown: call it once, at start, and never through a
+// logger.
+//
+// The output is safe to paste or pipe into a POSIX shell whatever the
+// configuration holds: keys are single-quoted when they need it, variable
+// names keep only letters, digits and underscores, and the comments carry
+// no line breaks.
 func (c Config) WriteExports(w io.Writer) {
 	fmt.Fprintln(w, "# Development control plane users; new keys at every start, shown only here:")
 	for _, u := range c.Users {
@@ -171,6 +289,47 @@ func (c Config) WriteExports(w io.Writer) {
 		for _, g := range u.Grants {
 			roles = append(roles, fmt.Sprintf("%s in %s/%s", g.Role, g.Project, g.Domain))
 		}
-		fmt.Fprintf(w, "export %s_KEY=%s   # %s: %s\n", strings.ToUpper(u.Subject), u.APIKey, u.Name, strings.Join(roles, ", "))
+		fmt.Fprintf(w, "# %s\n", commentSafe(u.Name+": "+strings.Join(roles, ", ")))
+		fmt.Fprintf(w, "export %s=%s\n", exportName(u.Subject), shellQuote(u.APIKey))
 	}
+}
+
+// exportName is SUBJECT_KEY, upper-cased, with anything but letters,
+// digits and underscores replaced by an underscore.
+func exportName(subject string) string {
+	var b strings.Builder
+	for i, r := range strings.ToUpper(subject) {
+		switch {
+		case r >= 'A' && r <= 'Z', r == '_', r >= '0' && r <= '9' && i > 0:
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return b.String() + "_KEY"
+}
+
+// shellQuote returns s as one shell word with the value s: unchanged if
+// every byte is plainly safe, else in single quotes, where only the single
+// quote itself needs escaping.
+func shellQuote(s string) string {
+	safe := s != ""
+	for i := 0; i < len(s) && safe; i++ {
+		c := s[i]
+		safe = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_-.,:/@%+=", c) >= 0
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// commentSafe keeps a comment on one line: control characters become '?'.
+func commentSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || r == 0x2028 || r == 0x2029 {
+			return '?'
+		}
+		return r
+	}, s)
 }

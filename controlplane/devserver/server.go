@@ -12,19 +12,19 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"connectrpc.com/connect"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/passthrough-go/passthrough/connectpassthrough"
 	"github.com/passthrough-go/passthrough/controlplane"
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/extractors"
@@ -35,27 +35,30 @@ import (
 // per-project roles, built-in tasks that really run, and runs that record
 // who triggered them. It is for development and tests, not production.
 type Server struct {
-	cpv1.UnimplementedIdentityServiceServer
-	cpv1.UnimplementedTaskServiceServer
-	cpv1.UnimplementedRunServiceServer
+	controlplanev1.UnimplementedIdentityServiceServer
+	controlplanev1.UnimplementedTaskServiceServer
+	controlplanev1.UnimplementedRunServiceServer
 
 	logger *slog.Logger
+	cfg    Config                      // with defaults
 	users  map[[sha256.Size]byte]*User // by hash of the API key
 	grpc   *grpc.Server
-	calls  atomic.Int64
 
-	mu    sync.Mutex
-	tasks map[string][]*cpv1.Task // by org/project/domain/name, oldest version first
-	runs  map[string]*cpv1.Run    // by org/project/domain/name
-	order []string                // run keys, oldest first
+	mu           sync.Mutex
+	tasks        map[string][]*controlplanev1.Task // by org/project/domain/name, oldest version first
+	taskVersions int
+	runs         map[string]*controlplanev1.Run // by org/project/domain/name
+	order        []string                       // run keys, oldest first
+	active       map[string]int                 // queued or running runs, by subject
 
-	https []*http.Server // Connect endpoints, stopped by Stop
+	https   []*http.Server // Connect endpoints, stopped by Stop
+	stopped bool           // Stop was called: ServeConnect serves no more
 
 	ctx    context.Context // cancelled by Stop, ends running tasks
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	// QueueDelay is how long a run stays queued before it starts.
+	// queueDelay is how long a run stays queued before it starts.
 	queueDelay time.Duration
 }
 
@@ -68,11 +71,14 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	cfg = cfg.withDefaults()
 	s := &Server{
 		logger:     logger,
+		cfg:        cfg,
 		users:      make(map[[sha256.Size]byte]*User, len(cfg.Users)),
-		tasks:      map[string][]*cpv1.Task{},
-		runs:       map[string]*cpv1.Run{},
+		tasks:      map[string][]*controlplanev1.Task{},
+		runs:       map[string]*controlplanev1.Run{},
+		active:     map[string]int{},
 		queueDelay: 100 * time.Millisecond,
 	}
 	for i := range cfg.Users {
@@ -80,19 +86,27 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		s.users[sha256.Sum256([]byte(u.APIKey))] = &u
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	for _, t := range builtinTasks() {
+	for _, t := range builtinTasks(cfg.Org) {
 		t.CreatedAt = timestamppb.Now()
-		s.tasks[taskKey(t.GetId())] = []*cpv1.Task{t}
+		s.tasks[taskKey(t.GetId())] = []*controlplanev1.Task{t}
+		s.taskVersions++
 	}
 	// The server's own passthrough interceptor extracts the credentials;
 	// authenticate then maps them onto a user.
 	opts := s.credentialOptions()
+	idle := time.Duration(cfg.IdleTimeout)
 	s.grpc = grpc.NewServer(
-		grpc.ChainUnaryInterceptor(s.count, grpcpassthrough.UnaryServerInterceptor(opts...), s.authenticate),
+		// The limit holds for the decoded size of a compressed message too.
+		grpc.MaxRecvMsgSize(cfg.maxRequestBytes()),
+		grpc.MaxConcurrentStreams(100),
+		grpc.ConnectionTimeout(time.Duration(cfg.ReadTimeout)),
+		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: idle, Time: max(idle, time.Minute), Timeout: 20 * time.Second}),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second}),
+		grpc.ChainUnaryInterceptor(grpcpassthrough.UnaryServerInterceptor(opts...), s.authenticate),
 	)
-	cpv1.RegisterIdentityServiceServer(s.grpc, s)
-	cpv1.RegisterTaskServiceServer(s.grpc, s)
-	cpv1.RegisterRunServiceServer(s.grpc, s)
+	controlplanev1.RegisterIdentityServiceServer(s.grpc, s)
+	controlplanev1.RegisterTaskServiceServer(s.grpc, s)
+	controlplanev1.RegisterRunServiceServer(s.grpc, s)
 	return s, nil
 }
 
@@ -107,14 +121,31 @@ func (s *Server) credentialOptions() []core.Option {
 func (s *Server) Serve(ln net.Listener) error { return s.grpc.Serve(ln) }
 
 // ServeConnect serves the same API, with the same handlers, as Connect on
-// ln until [Server.Stop]. Connect handlers speak the Connect, gRPC and
+// ln until [Server.Stop]; after Stop it closes ln and returns at once. Connect handlers speak the Connect, gRPC and
 // gRPC-Web protocols, over HTTP/1.1 and cleartext HTTP/2.
 func (s *Server) ServeConnect(ln net.Listener) error {
 	var protocols http.Protocols
 	protocols.SetHTTP1(true)
 	protocols.SetUnencryptedHTTP2(true)
-	srv := &http.Server{Handler: s.ConnectHandler(), Protocols: &protocols, ReadHeaderTimeout: 10 * time.Second}
+	read := time.Duration(s.cfg.ReadTimeout)
+	srv := &http.Server{
+		Handler:           s.ConnectHandler(),
+		Protocols:         &protocols,
+		ReadHeaderTimeout: min(read, 10*time.Second),
+		ReadTimeout:       read,
+		// The API has no streaming call: a response is written at once.
+		WriteTimeout:   2 * read,
+		IdleTimeout:    time.Duration(s.cfg.IdleTimeout),
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug),
+	}
 	s.mu.Lock()
+	if s.stopped {
+		// Stop came first: nobody would ever shut this server down.
+		s.mu.Unlock()
+		ln.Close()
+		return nil
+	}
 	s.https = append(s.https, srv)
 	s.mu.Unlock()
 	err := srv.Serve(ln)
@@ -125,18 +156,24 @@ func (s *Server) ServeConnect(ln net.Listener) error {
 }
 
 // ConnectHandler returns the Connect handlers of the API, behind the same
-// passthrough extraction and authentication as the gRPC endpoint.
+// passthrough extraction and authentication as the gRPC endpoint. A
+// request is decoded no further than the request limit (see
+// [Config.MaxInputBytes]), compressed or not.
 func (s *Server) ConnectHandler() http.Handler {
-	opts := connect.WithInterceptors(
-		countInterceptor{s},
-		connectpassthrough.NewHandlerInterceptor(s.credentialOptions()...),
-		authInterceptor{s},
+	limit := s.cfg.maxRequestBytes()
+	opts := connect.WithHandlerOptions(
+		connect.WithInterceptors(
+			connectpassthrough.ServerInterceptor(s.credentialOptions()...),
+			authInterceptor{s},
+		),
+		connect.WithReadMaxBytes(limit),
 	)
 	mux := http.NewServeMux()
 	mux.Handle(controlplanev1connect.NewIdentityServiceHandler(s, opts))
 	mux.Handle(controlplanev1connect.NewTaskServiceHandler(s, opts))
 	mux.Handle(controlplanev1connect.NewRunServiceHandler(s, opts))
-	return mux
+	// The bytes on the wire are bounded too, with room for framing.
+	return http.MaxBytesHandler(mux, int64(limit)+4<<10)
 }
 
 // Stop stops serving, lets in-flight calls finish, cancels running tasks
@@ -144,6 +181,7 @@ func (s *Server) ConnectHandler() http.Handler {
 func (s *Server) Stop() {
 	s.grpc.GracefulStop()
 	s.mu.Lock()
+	s.stopped = true
 	https := s.https
 	s.mu.Unlock()
 	for _, srv := range https {
@@ -153,22 +191,6 @@ func (s *Server) Stop() {
 	}
 	s.cancel()
 	s.wg.Wait()
-}
-
-// countInterceptor counts Connect calls like the gRPC count interceptor.
-type countInterceptor struct{ s *Server }
-
-func (c countInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
-	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-		c.s.calls.Add(1)
-		return next(ctx, req)
-	}
-}
-func (countInterceptor) WrapStreamingClient(n connect.StreamingClientFunc) connect.StreamingClientFunc {
-	return n
-}
-func (countInterceptor) WrapStreamingHandler(n connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
-	return n
 }
 
 // authInterceptor resolves the user, and turns the handlers' gRPC status
@@ -200,23 +222,6 @@ func asConnect(err error) error {
 		return connect.NewError(connect.Code(st.Code()), errors.New(st.Message()))
 	}
 	return err
-}
-
-// Calls returns how many calls the server has received, authenticated or
-// not. Tests use it to prove that nothing was sent.
-func (s *Server) Calls() int64 { return s.calls.Load() }
-
-// SetQueueDelay sets how long new runs stay queued before they start
-// (default 100ms).
-func (s *Server) SetQueueDelay(d time.Duration) {
-	s.mu.Lock()
-	s.queueDelay = d
-	s.mu.Unlock()
-}
-
-func (s *Server) count(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-	s.calls.Add(1)
-	return h(ctx, req)
 }
 
 type userKey struct{}
@@ -284,7 +289,7 @@ func verb(r Role) string {
 	return "register tasks"
 }
 
-func taskKey(id *cpv1.TaskID) string {
+func taskKey(id *controlplanev1.TaskID) string {
 	return id.GetOrg() + "/" + id.GetProject() + "/" + id.GetDomain() + "/" + id.GetName()
 }
 
@@ -292,14 +297,14 @@ func runKey(org, project, domain, name string) string {
 	return org + "/" + project + "/" + domain + "/" + name
 }
 
-// WhoAmI implements [cpv1.IdentityServiceServer].
-func (s *Server) WhoAmI(ctx context.Context, _ *cpv1.WhoAmIRequest) (*cpv1.WhoAmIResponse, error) {
+// WhoAmI implements [controlplanev1.IdentityServiceServer].
+func (s *Server) WhoAmI(ctx context.Context, _ *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error) {
 	u := caller(ctx)
-	return &cpv1.WhoAmIResponse{Subject: u.Subject, Name: u.Name}, nil
+	return &controlplanev1.WhoAmIResponse{Subject: u.Subject, Name: u.Name}, nil
 }
 
-// RegisterTask implements [cpv1.TaskServiceServer].
-func (s *Server) RegisterTask(ctx context.Context, req *cpv1.RegisterTaskRequest) (*cpv1.RegisterTaskResponse, error) {
+// RegisterTask implements [controlplanev1.TaskServiceServer].
+func (s *Server) RegisterTask(ctx context.Context, req *controlplanev1.RegisterTaskRequest) (*controlplanev1.RegisterTaskResponse, error) {
 	t := req.GetTask()
 	id := t.GetId()
 	if _, err := authorize(ctx, id.GetProject(), id.GetDomain(), RoleAdmin); err != nil {
@@ -313,15 +318,21 @@ func (s *Server) RegisterTask(ctx context.Context, req *cpv1.RegisterTaskRequest
 	}
 	seen := map[string]bool{}
 	for _, in := range t.GetInputs() {
-		if in.GetName() == "" || seen[in.GetName()] || in.GetType() == cpv1.InputType_INPUT_TYPE_UNSPECIFIED {
+		if in.GetName() == "" || seen[in.GetName()] || in.GetType() == controlplanev1.InputType_INPUT_TYPE_UNSPECIFIED {
 			return nil, status.Error(codes.InvalidArgument, "every input needs a unique name and a type")
 		}
 		seen[in.GetName()] = true
 	}
-	t = proto.Clone(t).(*cpv1.Task)
+	if n := proto.Size(t); n > maxTaskBytes {
+		return nil, status.Errorf(codes.InvalidArgument, "the task is %d bytes; this control plane keeps tasks of at most %d", n, maxTaskBytes)
+	}
+	t = proto.Clone(t).(*controlplanev1.Task)
 	t.CreatedAt = timestamppb.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.taskVersions >= maxTaskVersions {
+		return nil, status.Errorf(codes.ResourceExhausted, "this control plane keeps at most %d task versions", maxTaskVersions)
+	}
 	k := taskKey(id)
 	for _, old := range s.tasks[k] {
 		if old.GetId().GetVersion() == id.GetVersion() {
@@ -329,11 +340,19 @@ func (s *Server) RegisterTask(ctx context.Context, req *cpv1.RegisterTaskRequest
 		}
 	}
 	s.tasks[k] = append(s.tasks[k], t)
-	return &cpv1.RegisterTaskResponse{Task: t}, nil
+	s.taskVersions++
+	return &controlplanev1.RegisterTaskResponse{Task: t}, nil
 }
 
-// GetTask implements [cpv1.TaskServiceServer].
-func (s *Server) GetTask(ctx context.Context, req *cpv1.GetTaskRequest) (*cpv1.GetTaskResponse, error) {
+// Bounds on registered tasks: with maxListBytes, they keep the task store
+// under 16 MiB and every answer under gRPC's default 4 MiB.
+const (
+	maxTaskBytes    = 16 << 10
+	maxTaskVersions = 1000
+)
+
+// GetTask implements [controlplanev1.TaskServiceServer].
+func (s *Server) GetTask(ctx context.Context, req *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error) {
 	id := req.GetId()
 	if _, err := authorize(ctx, id.GetProject(), id.GetDomain(), RoleView); err != nil {
 		return nil, err
@@ -342,10 +361,10 @@ func (s *Server) GetTask(ctx context.Context, req *cpv1.GetTaskRequest) (*cpv1.G
 	if err != nil {
 		return nil, err
 	}
-	return &cpv1.GetTaskResponse{Task: t}, nil
+	return &controlplanev1.GetTaskResponse{Task: t}, nil
 }
 
-func (s *Server) findTask(id *cpv1.TaskID) (*cpv1.Task, error) {
+func (s *Server) findTask(id *controlplanev1.TaskID) (*controlplanev1.Task, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	versions := s.tasks[taskKey(id)]
@@ -363,26 +382,34 @@ func (s *Server) findTask(id *cpv1.TaskID) (*cpv1.Task, error) {
 	return nil, status.Error(codes.NotFound, "task version not found")
 }
 
-// ListTasks implements [cpv1.TaskServiceServer].
-func (s *Server) ListTasks(ctx context.Context, req *cpv1.ListTasksRequest) (*cpv1.ListTasksResponse, error) {
+// ListTasks implements [controlplanev1.TaskServiceServer]. It returns the latest
+// version of each task, by name, as many as fit in 3 MiB.
+func (s *Server) ListTasks(ctx context.Context, req *controlplanev1.ListTasksRequest) (*controlplanev1.ListTasksResponse, error) {
 	if _, err := authorize(ctx, req.GetProject(), req.GetDomain(), RoleView); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	prefix := req.GetOrg() + "/" + req.GetProject() + "/" + req.GetDomain() + "/"
-	var out []*cpv1.Task
+	var out []*controlplanev1.Task
 	for k, versions := range s.tasks {
 		if strings.HasPrefix(k, prefix) {
 			out = append(out, versions[len(versions)-1])
 		}
 	}
-	slices.SortFunc(out, func(a, b *cpv1.Task) int { return strings.Compare(a.GetId().GetName(), b.GetId().GetName()) })
-	return &cpv1.ListTasksResponse{Tasks: out}, nil
+	slices.SortFunc(out, func(a, b *controlplanev1.Task) int { return strings.Compare(a.GetId().GetName(), b.GetId().GetName()) })
+	size := 0
+	for i, t := range out {
+		if size += proto.Size(t) + 8; size > maxListBytes {
+			out = out[:i]
+			break
+		}
+	}
+	return &controlplanev1.ListTasksResponse{Tasks: out}, nil
 }
 
-// CreateRun implements [cpv1.RunServiceServer].
-func (s *Server) CreateRun(ctx context.Context, req *cpv1.CreateRunRequest) (*cpv1.CreateRunResponse, error) {
+// CreateRun implements [controlplanev1.RunServiceServer].
+func (s *Server) CreateRun(ctx context.Context, req *controlplanev1.CreateRunRequest) (*controlplanev1.CreateRunResponse, error) {
 	id := req.GetTask()
 	u, err := authorize(ctx, id.GetProject(), id.GetDomain(), RoleRun)
 	if err != nil {
@@ -395,28 +422,57 @@ func (s *Server) CreateRun(ctx context.Context, req *cpv1.CreateRunRequest) (*cp
 	if err := controlplane.ValidateInputs(t.GetInputs(), req.GetInputs()); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
+	if n := proto.Size(&controlplanev1.CreateRunRequest{Inputs: req.GetInputs()}); n > s.cfg.MaxInputBytes {
+		return nil, status.Errorf(codes.InvalidArgument, "inputs are %d bytes; this control plane keeps at most %d per run", n, s.cfg.MaxInputBytes)
+	}
 	name, err := runName()
 	if err != nil {
 		return nil, status.Error(codes.Internal, "could not name the run")
 	}
 	now := timestamppb.Now()
-	run := &cpv1.Run{
+	run := &controlplanev1.Run{
 		Org: id.GetOrg(), Project: id.GetProject(), Domain: id.GetDomain(), Name: name,
-		Task: proto.Clone(t.GetId()).(*cpv1.TaskID), Inputs: req.GetInputs(),
-		Phase: cpv1.RunPhase_RUN_PHASE_QUEUED, TriggeredBy: u.Subject, CreatedAt: now, UpdatedAt: now,
+		Task: proto.Clone(t.GetId()).(*controlplanev1.TaskID), Inputs: req.GetInputs(),
+		Phase: controlplanev1.RunPhase_RUN_PHASE_QUEUED, TriggeredBy: u.Subject, CreatedAt: now, UpdatedAt: now,
 	}
 	s.mu.Lock()
+	if err := s.admit(u.Subject); err != nil {
+		s.mu.Unlock()
+		s.logger.Info("devserver: run refused", slog.String("task", id.GetName()), slog.String("triggered_by", u.Subject), slog.String("reason", status.Convert(err).Message()))
+		return nil, err
+	}
 	k := runKey(run.Org, run.Project, run.Domain, name)
 	s.runs[k] = run
 	s.order = append(s.order, k)
-	snapshot := proto.Clone(run).(*cpv1.Run)
+	s.active[u.Subject]++
+	snapshot := proto.Clone(run).(*controlplanev1.Run)
 	delay := s.queueDelay
 	s.mu.Unlock()
 
 	s.logger.Info("devserver: run created", slog.String("run", name), slog.String("task", id.GetName()), slog.String("triggered_by", u.Subject))
 	s.wg.Add(1)
 	go s.execute(k, executors[t.GetExecutor()], delay)
-	return &cpv1.CreateRunResponse{Run: snapshot}, nil
+	return &controlplanev1.CreateRunResponse{Run: snapshot}, nil
+}
+
+// admit makes room for one more run by subject, or says why there is
+// none: the user has too many active runs, or every kept run is active.
+// The oldest finished run is forgotten to make room. s.mu is held.
+func (s *Server) admit(subject string) error {
+	if s.active[subject] >= s.cfg.MaxActiveRunsPerUser {
+		return status.Errorf(codes.ResourceExhausted, "%s already has %d active runs, the most this control plane allows", subject, s.active[subject])
+	}
+	if len(s.order) < s.cfg.MaxRuns {
+		return nil
+	}
+	for i, k := range s.order {
+		if p := s.runs[k].GetPhase(); p == controlplanev1.RunPhase_RUN_PHASE_SUCCEEDED || p == controlplanev1.RunPhase_RUN_PHASE_FAILED {
+			delete(s.runs, k)
+			s.order = slices.Delete(s.order, i, i+1)
+			return nil
+		}
+	}
+	return status.Errorf(codes.ResourceExhausted, "all %d runs this control plane keeps are still active", len(s.order))
 }
 
 // execute moves a run through queued → running → succeeded or failed.
@@ -432,11 +488,11 @@ func (s *Server) execute(k string, run executor, delay time.Duration) {
 	}
 	s.mu.Lock()
 	r := s.runs[k]
-	r.Phase = cpv1.RunPhase_RUN_PHASE_RUNNING
+	r.Phase = controlplanev1.RunPhase_RUN_PHASE_RUNNING
 	r.UpdatedAt = timestamppb.Now()
 	inputs := r.Inputs
 	s.mu.Unlock()
-	out, err := func() (out map[string]*cpv1.Literal, err error) {
+	out, err := func() (out map[string]*controlplanev1.Literal, err error) {
 		defer func() {
 			if recover() != nil {
 				err = errors.New("the task crashed")
@@ -447,17 +503,21 @@ func (s *Server) execute(k string, run executor, delay time.Duration) {
 	s.finish(k, out, err)
 }
 
-func (s *Server) finish(k string, out map[string]*cpv1.Literal, err error) {
+func (s *Server) finish(k string, out map[string]*controlplanev1.Literal, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.runs[k]
 	r.UpdatedAt = timestamppb.Now()
+	s.active[r.GetTriggeredBy()]--
+	if s.active[r.GetTriggeredBy()] == 0 {
+		delete(s.active, r.GetTriggeredBy())
+	}
 	if err != nil {
-		r.Phase = cpv1.RunPhase_RUN_PHASE_FAILED
+		r.Phase = controlplanev1.RunPhase_RUN_PHASE_FAILED
 		r.Error = err.Error()
 		return
 	}
-	r.Phase = cpv1.RunPhase_RUN_PHASE_SUCCEEDED
+	r.Phase = controlplanev1.RunPhase_RUN_PHASE_SUCCEEDED
 	r.Outputs = out
 }
 
@@ -469,8 +529,8 @@ func runName() (string, error) {
 	return "r" + hex.EncodeToString(b), nil
 }
 
-// GetRun implements [cpv1.RunServiceServer].
-func (s *Server) GetRun(ctx context.Context, req *cpv1.GetRunRequest) (*cpv1.GetRunResponse, error) {
+// GetRun implements [controlplanev1.RunServiceServer].
+func (s *Server) GetRun(ctx context.Context, req *controlplanev1.GetRunRequest) (*controlplanev1.GetRunResponse, error) {
 	if _, err := authorize(ctx, req.GetProject(), req.GetDomain(), RoleView); err != nil {
 		return nil, err
 	}
@@ -480,22 +540,33 @@ func (s *Server) GetRun(ctx context.Context, req *cpv1.GetRunRequest) (*cpv1.Get
 	if !ok {
 		return nil, status.Error(codes.NotFound, "run not found")
 	}
-	return &cpv1.GetRunResponse{Run: proto.Clone(r).(*cpv1.Run)}, nil
+	return &controlplanev1.GetRunResponse{Run: proto.Clone(r).(*controlplanev1.Run)}, nil
 }
 
-// ListRuns implements [cpv1.RunServiceServer].
-func (s *Server) ListRuns(ctx context.Context, req *cpv1.ListRunsRequest) (*cpv1.ListRunsResponse, error) {
+// ListRuns implements [controlplanev1.RunServiceServer]. It returns the newest runs,
+// as many as fit in 3 MiB.
+func (s *Server) ListRuns(ctx context.Context, req *controlplanev1.ListRunsRequest) (*controlplanev1.ListRunsResponse, error) {
 	if _, err := authorize(ctx, req.GetProject(), req.GetDomain(), RoleView); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	prefix := req.GetOrg() + "/" + req.GetProject() + "/" + req.GetDomain() + "/"
-	var out []*cpv1.Run
+	var out []*controlplanev1.Run
+	size := 0
 	for i := len(s.order) - 1; i >= 0; i-- {
-		if strings.HasPrefix(s.order[i], prefix) {
-			out = append(out, proto.Clone(s.runs[s.order[i]]).(*cpv1.Run))
+		if !strings.HasPrefix(s.order[i], prefix) {
+			continue
 		}
+		r := s.runs[s.order[i]]
+		if size += proto.Size(r) + 8; size > maxListBytes && len(out) > 0 {
+			break
+		}
+		out = append(out, proto.Clone(r).(*controlplanev1.Run))
 	}
-	return &cpv1.ListRunsResponse{Runs: out}, nil
+	return &controlplanev1.ListRunsResponse{Runs: out}, nil
 }
+
+// maxListBytes bounds a ListRuns response, newest runs first, below the
+// 4 MiB that gRPC clients accept by default.
+const maxListBytes = 3 << 20

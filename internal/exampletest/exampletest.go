@@ -21,6 +21,20 @@ import (
 // built as the examples build theirs, and Alice's API key.
 func ControlPlane(t *testing.T) (controlplanev1.IdentityServiceClient, string) {
 	t.Helper()
+	grpcURL, _, alice := ControlPlaneURLs(t)
+	conn, err := grpcpassthrough.NewClient(grpcURL, grpcpassthrough.WithInsecure())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return controlplanev1.NewIdentityServiceClient(conn), alice
+}
+
+// ControlPlaneURLs starts a development control plane with the demo users
+// on loopback, serving gRPC and Connect, until the test ends. It returns
+// both base URLs and Alice's API key.
+func ControlPlaneURLs(t *testing.T) (grpcURL, connectURL, aliceKey string) {
+	t.Helper()
 	cfg, err := devserver.DemoConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -29,27 +43,25 @@ func ControlPlane(t *testing.T) (controlplanev1.IdentityServiceClient, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(srv.Stop)
-	conn, err := grpcpassthrough.NewClient("http://"+ln.Addr().String(), grpcpassthrough.WithInsecure())
-	if err != nil {
-		t.Fatal(err)
+	listen := func(serve func(net.Listener) error) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = serve(ln) }()
+		return "http://" + ln.Addr().String()
 	}
-	t.Cleanup(func() { _ = conn.Close() })
-	var alice string
+	grpcURL, connectURL = listen(srv.Serve), listen(srv.ServeConnect)
 	for _, u := range cfg.Users {
 		if u.Subject == "alice" {
-			alice = u.APIKey
+			aliceKey = u.APIKey
 		}
 	}
-	if alice == "" {
+	if aliceKey == "" {
 		t.Fatal("the demo configuration has no user alice")
 	}
-	return controlplanev1.NewIdentityServiceClient(conn), alice
+	return grpcURL, connectURL, aliceKey
 }
 
 // Story sends the README's requests to the app at base ("http://host:port")

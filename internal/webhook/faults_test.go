@@ -15,7 +15,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/internal/webhook"
 )
 
@@ -98,12 +98,12 @@ func TestNoControlPlaneCallWithoutValidCredentials(t *testing.T) {
 					t.Errorf("%q: status %d, want a refusal", head, status)
 				}
 			}
-			if n := cp.Calls(); n != 0 {
-				t.Fatalf("the control plane received %d calls for requests without valid credentials", n)
+			if n := cp.Connections(); n != 0 {
+				t.Fatalf("the control plane was reached (%d connections) by requests without valid credentials", n)
 			}
 			// A good request afterwards does reach it.
 			expect(t, "good request", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 200, "subject", "alice")
-			if cp.Calls() == 0 {
+			if cp.Connections() == 0 {
 				t.Fatal("the control plane received nothing for a good request")
 			}
 		})
@@ -113,9 +113,9 @@ func TestNoControlPlaneCallWithoutValidCredentials(t *testing.T) {
 // fakeControlPlane answers every identity and task call with err, after
 // waiting for release (if set); entered is told when a call arrives.
 type fakeControlPlane struct {
-	cpv1.UnimplementedIdentityServiceServer
-	cpv1.UnimplementedTaskServiceServer
-	cpv1.UnimplementedRunServiceServer
+	controlplanev1.UnimplementedIdentityServiceServer
+	controlplanev1.UnimplementedTaskServiceServer
+	controlplanev1.UnimplementedRunServiceServer
 	err     error
 	entered chan struct{}
 	release chan struct{}
@@ -135,26 +135,26 @@ func (f *fakeControlPlane) wait(ctx context.Context) error {
 	return f.err
 }
 
-func (f *fakeControlPlane) WhoAmI(ctx context.Context, _ *cpv1.WhoAmIRequest) (*cpv1.WhoAmIResponse, error) {
+func (f *fakeControlPlane) WhoAmI(ctx context.Context, _ *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error) {
 	if err := f.wait(ctx); err != nil {
 		return nil, err
 	}
-	return &cpv1.WhoAmIResponse{Subject: "fake", Name: "Fake"}, nil
+	return &controlplanev1.WhoAmIResponse{Subject: "fake", Name: "Fake"}, nil
 }
 
-func (f *fakeControlPlane) GetTask(ctx context.Context, _ *cpv1.GetTaskRequest) (*cpv1.GetTaskResponse, error) {
+func (f *fakeControlPlane) GetTask(ctx context.Context, _ *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error) {
 	if err := f.wait(ctx); err != nil {
 		return nil, err
 	}
-	return &cpv1.GetTaskResponse{Task: &cpv1.Task{Id: &cpv1.TaskID{Project: "demo", Domain: "development", Name: "t", Version: "v1"}}}, nil
+	return &controlplanev1.GetTaskResponse{Task: &controlplanev1.Task{Id: &controlplanev1.TaskID{Project: "demo", Domain: "development", Name: "t", Version: "v1"}}}, nil
 }
 
 func startFake(t *testing.T, f *fakeControlPlane) string {
 	t.Helper()
 	srv := grpc.NewServer()
-	cpv1.RegisterIdentityServiceServer(srv, f)
-	cpv1.RegisterTaskServiceServer(srv, f)
-	cpv1.RegisterRunServiceServer(srv, f)
+	controlplanev1.RegisterIdentityServiceServer(srv, f)
+	controlplanev1.RegisterTaskServiceServer(srv, f)
+	controlplanev1.RegisterRunServiceServer(srv, f)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +229,7 @@ func TestGracefulShutdown(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() {
-				done <- webhook.Run(ctx, webhook.Options{Framework: fw, Listener: ln, Endpoint: endpoint, Project: "demo", Domain: "development"})
+				done <- webhook.Run(ctx, webhook.Options{Framework: fw, Listener: ln, Endpoint: endpoint, Insecure: true, Project: "demo", Domain: "development"})
 			}()
 			resc := make(chan result, 1)
 			go func() { resc <- do(t, "GET", "http://"+ln.Addr().String()+"/me", "", bearer(aliceKey)...) }()
@@ -263,5 +263,20 @@ func TestUnknownFramework(t *testing.T) {
 	err = webhook.Run(t.Context(), webhook.Options{Framework: "martini", Listener: ln})
 	if err == nil || !strings.Contains(err.Error(), `unknown framework "martini"`) {
 		t.Fatalf("got %v, want an unknown framework error", err)
+	}
+}
+
+// Plaintext to the control plane is declared (FLYTE_INSECURE), never
+// inferred from an http:// endpoint.
+func TestPlaintextEndpointNeedsInsecure(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	err = webhook.Run(t.Context(), webhook.Options{Framework: "gin", Listener: ln, Endpoint: "http://127.0.0.1:1", Project: "demo", Domain: "development"})
+	if err == nil || !strings.Contains(err.Error(), "FLYTE_INSECURE=true") {
+		t.Fatalf("got %v, want an error that asks for FLYTE_INSECURE=true", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/passthrough-go/passthrough/controlplane"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/forward"
 )
 
 // Options configure [Run].
@@ -37,6 +38,12 @@ type Options struct {
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
 	// once ctx is done.
 	ShutdownTimeout time.Duration
+	// ReadTimeout bounds how long a client may take to send a request,
+	// headers and body (default 30s); IdleTimeout how long a keep-alive
+	// connection may wait for its next request (default 2m). Responses must
+	// be written within ReadTimeout + Timeout + 5s. The embedded control
+	// plane uses them too, unless DevConfig sets its own.
+	ReadTimeout, IdleTimeout time.Duration
 	// DevConfig configures the embedded control plane; nil means two demo
 	// users with fresh keys, printed once to Out.
 	DevConfig *devserver.Config
@@ -68,16 +75,34 @@ func Run(ctx context.Context, o Options) error {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
-	if o.Timeout <= 0 {
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"timeout", o.Timeout}, {"shutdown timeout", o.ShutdownTimeout}, {"read timeout", o.ReadTimeout}, {"idle timeout", o.IdleTimeout}} {
+		if d.v < 0 {
+			return fmt.Errorf("%s must be positive, not %v", d.name, d.v)
+		}
+	}
+	if o.Timeout == 0 {
 		o.Timeout = 10 * time.Second
 	}
-	if o.ShutdownTimeout <= 0 {
+	if o.ShutdownTimeout == 0 {
 		o.ShutdownTimeout = 30 * time.Second
+	}
+	if o.ReadTimeout == 0 {
+		o.ReadTimeout = defaultReadTimeout
+	}
+	if o.IdleTimeout == 0 {
+		o.IdleTimeout = defaultIdleTimeout
 	}
 
 	endpoint, insecure := o.Endpoint, o.Insecure
+	var devCfg devserver.Config
 	if endpoint == "" {
-		stop, grpcAddr, connectURL, err := startDevServer(o)
+		var stop func()
+		var grpcAddr, connectURL string
+		var err error
+		devCfg, stop, grpcAddr, connectURL, err = startDevServer(o)
 		if err != nil {
 			return err
 		}
@@ -86,15 +111,20 @@ func Run(ctx context.Context, o Options) error {
 		if o.Protocol == "connect" {
 			endpoint = connectURL
 		}
-	} else if strings.HasPrefix(strings.ToLower(endpoint), "http://") {
-		insecure = true
+	} else if strings.HasPrefix(strings.ToLower(endpoint), "http://") && !insecure {
+		// Plaintext is declared, never inferred from the URL.
+		return fmt.Errorf("passthrough: FLYTE_ENDPOINT is a plaintext http:// URL; set FLYTE_INSECURE=true to send credentials over it (loopback development only), or use https://")
 	}
 	var cp *controlplane.Client
 	var err error
+	var fwd []forward.Option
+	if insecure {
+		fwd = append(fwd, forward.WithInsecure())
+	}
 	if o.Protocol == "connect" {
-		cp, err = controlplane.InitConnect(endpoint, o.Project, o.Domain, o.Org, insecure, &http.Client{Timeout: o.Timeout})
+		cp, err = controlplane.InitConnect(endpoint, o.Project, o.Domain, o.Org, &http.Client{Timeout: o.Timeout}, fwd...)
 	} else {
-		cp, err = controlplane.Init(endpoint, o.Project, o.Domain, o.Org, insecure)
+		cp, err = controlplane.Init(endpoint, o.Project, o.Domain, o.Org, fwd...)
 	}
 	if err != nil {
 		return err
@@ -102,6 +132,11 @@ func Run(ctx context.Context, o Options) error {
 	defer cp.Close()
 
 	svc := NewService(cp, o.Timeout, o.Logger)
+	svc.readTimeout, svc.idleTimeout = o.ReadTimeout, o.IdleTimeout
+	// Everything is bound and built: only now show the demo keys.
+	if o.Endpoint == "" && o.DevConfig == nil {
+		PrintDemoKeys(o.Out, devCfg, "http://"+o.Listener.Addr().String())
+	}
 	o.Logger.Info("webhook runner listening", slog.String("addr", o.Listener.Addr().String()),
 		slog.String("framework", o.Framework), slog.String("control_plane", endpoint), slog.String("protocol", o.Protocol))
 	return svc.Serve(ctx, o.Framework, o.Listener, o.ShutdownTimeout)
@@ -123,14 +158,7 @@ func (s *Service) Serve(ctx context.Context, framework string, ln net.Listener, 
 }
 
 func (s *Service) serveHTTP(ctx context.Context, h http.Handler, ln net.Listener, shutdownTimeout time.Duration) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
-	}
+	srv := s.httpServer(h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -166,43 +194,55 @@ func (s *Service) serveFiber(ctx context.Context, ln net.Listener, shutdownTimeo
 }
 
 // startDevServer starts the development control plane on loopback, with a
-// gRPC and a Connect endpoint served by the same handlers.
-func startDevServer(o Options) (stop func(), grpcAddr, connectURL string, err error) {
-	var cfg devserver.Config
+// gRPC and a Connect endpoint served by the same handlers. Its built-in
+// tasks are in o.Org, so that the runner finds them with FLYTE_ORG set.
+func startDevServer(o Options) (cfg devserver.Config, stop func(), grpcAddr, connectURL string, err error) {
 	if o.DevConfig != nil {
 		cfg = *o.DevConfig
 	} else {
 		if cfg, err = devserver.DemoConfig(); err != nil {
-			return nil, "", "", err
+			return cfg, nil, "", "", err
 		}
+	}
+	switch {
+	case cfg.Org == "":
+		cfg.Org = o.Org
+	case cfg.Org != o.Org:
+		return cfg, nil, "", "", fmt.Errorf("the org %q (FLYTE_ORG) is not the embedded control plane's org %q", o.Org, cfg.Org)
+	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = devserver.Duration(o.ReadTimeout)
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = devserver.Duration(o.IdleTimeout)
 	}
 	srv, err := devserver.New(cfg, o.Logger)
 	if err != nil {
-		return nil, "", "", err
+		return cfg, nil, "", "", err
 	}
 	gln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, "", "", err
+		return cfg, nil, "", "", err
 	}
 	cln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		gln.Close()
-		return nil, "", "", err
+		return cfg, nil, "", "", err
 	}
 	go func() { _ = srv.Serve(gln) }()
 	go func() { _ = srv.ServeConnect(cln) }()
 	grpcAddr, connectURL = gln.Addr().String(), "http://"+cln.Addr().String()
 	o.Logger.Info("no FLYTE_ENDPOINT: started the embedded development control plane",
 		slog.String("grpc", grpcAddr), slog.String("connect", connectURL))
-	if o.DevConfig == nil {
-		PrintDemoKeys(o.Out, cfg, "http://"+o.Listener.Addr().String())
-	}
-	return srv.Stop, grpcAddr, connectURL, nil
+	return cfg, srv.Stop, grpcAddr, connectURL, nil
 }
 
 // PrintDemoKeys writes the demo users' keys once, for a person starting the
 // service, as shell lines ready to paste. It is not a log line.
 func PrintDemoKeys(w io.Writer, cfg devserver.Config, base string) {
 	cfg.WriteExports(w)
+	if strings.ContainsAny(base, "[]'") { // an IPv6 address: brackets are a shell pattern
+		base = "'" + strings.ReplaceAll(base, "'", "") + "'"
+	}
 	fmt.Fprintf(w, "export WEBHOOK=%s\n", base)
 }

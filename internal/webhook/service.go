@@ -9,13 +9,14 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/passthrough-go/passthrough/controlplane"
-	cpv1 "github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/extractors"
 )
@@ -30,7 +31,16 @@ type Service struct {
 	timeout     time.Duration
 	logger      *slog.Logger
 	passthrough bool
+
+	// Server timeouts; see [Options].
+	readTimeout, idleTimeout time.Duration
 }
+
+// Default server timeouts.
+const (
+	defaultReadTimeout = 30 * time.Second
+	defaultIdleTimeout = 2 * time.Minute
+)
 
 // NewService returns a Service calling cp, giving each control-plane call
 // at most timeout.
@@ -38,7 +48,8 @@ func NewService(cp *controlplane.Client, timeout time.Duration, logger *slog.Log
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cp: cp, timeout: timeout, logger: logger, passthrough: true}
+	return &Service{cp: cp, timeout: timeout, logger: logger, passthrough: true,
+		readTimeout: defaultReadTimeout, idleTimeout: defaultIdleTimeout}
 }
 
 // NewStaticService is the same service without passthrough: no middleware,
@@ -65,13 +76,17 @@ func (s *Service) MiddlewareOptions() []core.Option {
 type Reply struct {
 	Status int
 	Body   any
+
+	reason string // for the log line of a refusal
 }
 
 type detail struct {
 	Detail string `json:"detail"`
 }
 
-func fail(status int, msg string) Reply { return Reply{Status: status, Body: detail{msg}} }
+func fail(status int, msg string) Reply {
+	return Reply{Status: status, Body: detail{msg}, reason: strings.ToLower(msg)}
+}
 
 func (s *Service) call(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, s.timeout)
@@ -86,9 +101,9 @@ func (s *Service) Health() Reply {
 func (s *Service) Me(ctx context.Context) Reply {
 	ctx, cancel := s.call(ctx)
 	defer cancel()
-	me, err := s.cp.WhoAmI(ctx, &cpv1.WhoAmIRequest{})
+	me, err := s.cp.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
 	if err != nil {
-		return s.controlPlaneError("whoami", err, "Not found")
+		return s.controlPlaneError(ctx, "whoami", err, "Not found")
 	}
 	return Reply{Status: http.StatusOK, Body: map[string]string{"subject": me.GetSubject(), "name": me.GetName()}}
 }
@@ -118,23 +133,26 @@ func (s *Service) RunTask(ctx context.Context, project, domain, name, version st
 	ctx, cancel := s.call(ctx)
 	defer cancel()
 	id := s.cp.TaskID(project, domain, name, version)
-	task, err := s.cp.GetTask(ctx, &cpv1.GetTaskRequest{Id: id})
+	task, err := s.cp.GetTask(ctx, &controlplanev1.GetTaskRequest{Id: id})
 	if err != nil {
-		return s.controlPlaneError("get task", err, "Task not found")
+		return s.controlPlaneError(ctx, "get task", err, "Task not found")
 	}
 	inputs, err := controlplane.InputsFromJSON(task.GetTask().GetInputs(), body)
 	if err != nil {
-		return fail(http.StatusBadRequest, err.Error())
+		r := fail(http.StatusBadRequest, err.Error())
+		r.reason = "invalid inputs"
+		return r
 	}
 	// Run exactly the version that was validated.
 	id.Version = task.GetTask().GetId().GetVersion()
-	created, err := s.cp.CreateRun(ctx, &cpv1.CreateRunRequest{Task: id, Inputs: inputs})
+	created, err := s.cp.CreateRun(ctx, &controlplanev1.CreateRunRequest{Task: id, Inputs: inputs})
 	if err != nil {
-		return s.controlPlaneError("create run", err, "Task not found")
+		return s.controlPlaneError(ctx, "create run", err, "Task not found")
 	}
 	run := created.GetRun()
 	s.logger.Info("run created", slog.String("run", run.GetName()), slog.String("task", id.GetName()),
-		slog.String("version", id.GetVersion()), slog.String("triggered_by", run.GetTriggeredBy()))
+		slog.String("version", id.GetVersion()), slog.String("triggered_by", run.GetTriggeredBy()),
+		slog.String("request_id", requestLogFrom(ctx).id))
 	return Reply{Status: http.StatusOK, Body: RunTaskResult{
 		Run:         run.GetName(),
 		URL:         "/runs/" + run.GetProject() + "/" + run.GetDomain() + "/" + run.GetName(),
@@ -159,9 +177,9 @@ type RunDoc struct {
 func (s *Service) GetRun(ctx context.Context, project, domain, name string) Reply {
 	ctx, cancel := s.call(ctx)
 	defer cancel()
-	resp, err := s.cp.GetRun(ctx, &cpv1.GetRunRequest{Org: s.cp.Org, Project: project, Domain: domain, Name: name})
+	resp, err := s.cp.GetRun(ctx, &controlplanev1.GetRunRequest{Org: s.cp.Org, Project: project, Domain: domain, Name: name})
 	if err != nil {
-		return s.controlPlaneError("get run", err, "Run not found")
+		return s.controlPlaneError(ctx, "get run", err, "Run not found")
 	}
 	r := resp.GetRun()
 	t := r.GetTask()
@@ -173,7 +191,7 @@ func (s *Service) GetRun(ctx context.Context, project, domain, name string) Repl
 	}}
 }
 
-func literals(in map[string]*cpv1.Literal) map[string]any {
+func literals(in map[string]*controlplanev1.Literal) map[string]any {
 	if len(in) == 0 {
 		return nil
 	}
@@ -184,29 +202,38 @@ func literals(in map[string]*cpv1.Literal) map[string]any {
 	return out
 }
 
-func phaseName(p cpv1.RunPhase) string {
+func phaseName(p controlplanev1.RunPhase) string {
 	switch p {
-	case cpv1.RunPhase_RUN_PHASE_QUEUED:
+	case controlplanev1.RunPhase_RUN_PHASE_QUEUED:
 		return "QUEUED"
-	case cpv1.RunPhase_RUN_PHASE_RUNNING:
+	case controlplanev1.RunPhase_RUN_PHASE_RUNNING:
 		return "RUNNING"
-	case cpv1.RunPhase_RUN_PHASE_SUCCEEDED:
+	case controlplanev1.RunPhase_RUN_PHASE_SUCCEEDED:
 		return "SUCCEEDED"
-	case cpv1.RunPhase_RUN_PHASE_FAILED:
+	case controlplanev1.RunPhase_RUN_PHASE_FAILED:
 		return "FAILED"
 	}
 	return "UNKNOWN"
 }
 
 // controlPlaneError maps a control-plane error onto an HTTP answer. The
-// control plane's own message is not repeated to the caller or logged: it
-// is not ours to vouch for, and could echo a credential.
-func (s *Service) controlPlaneError(op string, err error, notFound string) Reply {
+// control plane's own message is not repeated to the caller: it is not
+// ours to vouch for, and could echo a credential. It is logged, as the
+// cause, only once redacted and bounded by [redactCause].
+func (s *Service) controlPlaneError(ctx context.Context, op string, err error, notFound string) Reply {
 	code := status.Code(err)
 	if errors.Is(err, context.DeadlineExceeded) {
 		code = codes.DeadlineExceeded
 	}
-	s.logger.Warn("control-plane call failed", slog.String("op", op), slog.String("code", code.String()))
+	cause := status.Convert(err).Message()
+	s.logger.Warn("control-plane call failed", slog.String("op", op), slog.String("code", code.String()),
+		slog.String("cause", redactCause(cause)), slog.String("request_id", requestLogFrom(ctx).id))
+	r := s.controlPlaneReply(code, notFound)
+	r.reason = "control plane: " + code.String()
+	return r
+}
+
+func (s *Service) controlPlaneReply(code codes.Code, notFound string) Reply {
 	switch code {
 	case codes.Unauthenticated:
 		return fail(http.StatusUnauthorized, "Invalid credentials")
@@ -216,6 +243,8 @@ func (s *Service) controlPlaneError(op string, err error, notFound string) Reply
 		return fail(http.StatusNotFound, notFound)
 	case codes.InvalidArgument:
 		return fail(http.StatusBadRequest, "The control plane rejected the request as invalid")
+	case codes.ResourceExhausted:
+		return fail(http.StatusTooManyRequests, "Control plane limit reached")
 	case codes.Unavailable:
 		return fail(http.StatusServiceUnavailable, "Control plane unavailable")
 	case codes.DeadlineExceeded:

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,22 +36,51 @@ type syncBuffer = testapp.SyncBuffer
 // protocols are the ways the webhook reaches the control plane.
 var protocols = []string{"grpc", "connect"}
 
+// controlPlane is a running development control plane.
+type controlPlane struct {
+	*devserver.Server
+	conns atomic.Int64
+}
+
+// Connections is how many connections the control plane has accepted, on
+// either endpoint. With none, it has certainly received no call.
+func (c *controlPlane) Connections() int64 { return c.conns.Load() }
+
+// countingListener counts the connections it accepts.
+type countingListener struct {
+	net.Listener
+	n *atomic.Int64
+}
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.n.Add(1)
+	}
+	return c, err
+}
+
 // startControlPlane runs the development control plane on loopback and
 // returns its gRPC endpoint.
-func startControlPlane(t *testing.T, logs io.Writer) (*devserver.Server, string) {
-	srv, eps := startControlPlaneBoth(t, logs)
-	return srv, eps["grpc"]
+func startControlPlane(t *testing.T, logs io.Writer) (*controlPlane, string) {
+	cp, eps := startControlPlaneBoth(t, logs)
+	return cp, eps["grpc"]
 }
 
 // startControlPlaneBoth runs the development control plane with its gRPC
 // and its Connect endpoint, served by the same handlers.
-func startControlPlaneBoth(t *testing.T, logs io.Writer) (*devserver.Server, map[string]string) {
+func startControlPlaneBoth(t *testing.T, logs io.Writer) (*controlPlane, map[string]string) {
 	t.Helper()
-	srv, err := devserver.New(devConfig(), slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	return startControlPlaneWith(t, devConfig(), logs)
+}
+
+func startControlPlaneWith(t *testing.T, cfg devserver.Config, logs io.Writer) (*controlPlane, map[string]string) {
+	t.Helper()
+	srv, err := devserver.New(cfg, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.SetQueueDelay(10 * time.Millisecond)
+	cp := &controlPlane{Server: srv}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -59,10 +89,10 @@ func startControlPlaneBoth(t *testing.T, logs io.Writer) (*devserver.Server, map
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = srv.Serve(ln) }()
-	go func() { _ = srv.ServeConnect(cln) }()
+	go func() { _ = srv.Serve(countingListener{ln, &cp.conns}) }()
+	go func() { _ = srv.ServeConnect(countingListener{cln, &cp.conns}) }()
 	t.Cleanup(srv.Stop)
-	return srv, map[string]string{"grpc": "http://" + ln.Addr().String(), "connect": "http://" + cln.Addr().String()}
+	return cp, map[string]string{"grpc": "http://" + ln.Addr().String(), "connect": "http://" + cln.Addr().String()}
 }
 
 // startWebhook runs the real service in-process and returns its base URL.
@@ -74,6 +104,9 @@ func startWebhook(t *testing.T, o webhook.Options) string {
 		t.Fatal(err)
 	}
 	o.Listener = ln
+	if strings.HasPrefix(o.Endpoint, "http://") {
+		o.Insecure = true // every test control plane is plaintext on loopback
+	}
 	if o.Project == "" {
 		o.Project, o.Domain = "demo", "development"
 	}

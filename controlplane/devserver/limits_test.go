@@ -1,0 +1,382 @@
+package devserver_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	grpcgzip "google.golang.org/grpc/encoding/gzip"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/passthrough-go/passthrough/controlplane"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
+	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/forward"
+)
+
+const runKey = "cp_runner_0123456789abcdef"
+
+// limited starts a server with cfg's limits, both endpoints, and returns a
+// gRPC client and the two endpoints' addresses.
+func limited(t *testing.T, cfg devserver.Config) (*controlplane.Client, string, string) {
+	t.Helper()
+	cfg.Users = []devserver.User{
+		{Subject: "ada", Name: "Ada Admin", APIKey: adminKey, Grants: []devserver.Grant{{Project: "demo", Domain: "development", Role: devserver.RoleAdmin}}},
+		{Subject: "vic", Name: "Vic Viewer", APIKey: viewKey, Grants: []devserver.Grant{{Project: "*", Domain: "*", Role: devserver.RoleView}}},
+		{Subject: "rue", Name: "Rue Runner", APIKey: runKey, Grants: []devserver.Grant{{Project: "demo", Domain: "*", Role: devserver.RoleRun}}},
+	}
+	srv, err := devserver.New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(gln) }()
+	go func() { _ = srv.ServeConnect(cln) }()
+	t.Cleanup(srv.Stop)
+	c, err := controlplane.Init("http://"+gln.Addr().String(), "demo", "development", "", forward.WithInsecure())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c, gln.Addr().String(), cln.Addr().String()
+}
+
+func hello(name string) *controlplanev1.CreateRunRequest {
+	return &controlplanev1.CreateRunRequest{Task: &controlplanev1.TaskID{Project: "demo", Domain: "development", Name: "hello"},
+		Inputs: map[string]*controlplanev1.Literal{"name": {Value: &controlplanev1.Literal_StringValue{StringValue: name}}}}
+}
+
+func sleep(seconds float64) *controlplanev1.CreateRunRequest {
+	return &controlplanev1.CreateRunRequest{Task: &controlplanev1.TaskID{Project: "demo", Domain: "development", Name: "sleep"},
+		Inputs: map[string]*controlplanev1.Literal{"seconds": {Value: &controlplanev1.Literal_FloatValue{FloatValue: seconds}}}}
+}
+
+// Runs are kept up to MaxRuns: the oldest finished ones are forgotten.
+func TestStoredRunsAreBounded(t *testing.T) {
+	c, _, _ := limited(t, devserver.Config{MaxRuns: 3})
+	ctx := as(t.Context(), adminKey)
+	var names []string
+	for i := range 5 {
+		r, err := c.CreateRun(ctx, hello(strings.Repeat("x", i+1)))
+		if err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+		names = append(names, r.GetRun().GetName())
+		wait(t, c, r.GetRun().GetName())
+	}
+	for i, name := range names {
+		_, err := c.GetRun(ctx, &controlplanev1.GetRunRequest{Project: "demo", Domain: "development", Name: name})
+		if want := codes.OK; i < 2 {
+			code(t, "evicted run "+name, err, codes.NotFound)
+		} else {
+			code(t, "kept run "+name, err, want)
+		}
+	}
+	list, err := c.ListRuns(ctx, &controlplanev1.ListRunsRequest{Project: "demo", Domain: "development"})
+	if err != nil || len(list.GetRuns()) != 3 {
+		t.Fatalf("ListRuns: %d runs, %v; want the 3 newest", len(list.GetRuns()), err)
+	}
+}
+
+// While every kept run is active, a new one is refused rather than
+// forgetting a run that is still going.
+func TestActiveRunsAreNeverEvicted(t *testing.T) {
+	c, _, _ := limited(t, devserver.Config{MaxRuns: 2})
+	ada, rue := as(t.Context(), adminKey), as(t.Context(), runKey)
+	for _, ctx := range []context.Context{ada, rue} {
+		if _, err := c.CreateRun(ctx, sleep(30)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := c.CreateRun(ada, hello("x"))
+	code(t, "a third run while two are active", err, codes.ResourceExhausted)
+}
+
+func TestActiveRunsPerUserAreBounded(t *testing.T) {
+	c, _, _ := limited(t, devserver.Config{MaxActiveRunsPerUser: 2})
+	ada, rue := as(t.Context(), adminKey), as(t.Context(), runKey)
+	for i := range 2 {
+		if _, err := c.CreateRun(ada, sleep(30)); err != nil {
+			t.Fatalf("active run %d: %v", i, err)
+		}
+	}
+	_, err := c.CreateRun(ada, sleep(30))
+	code(t, "a third active run for ada", err, codes.ResourceExhausted)
+	if _, err := c.CreateRun(rue, sleep(0)); err != nil {
+		t.Fatalf("another user is not limited by ada's runs: %v", err)
+	}
+}
+
+func TestRunInputsAreBounded(t *testing.T) {
+	c, _, _ := limited(t, devserver.Config{MaxInputBytes: 1024})
+	ctx := as(t.Context(), adminKey)
+	if _, err := c.CreateRun(ctx, hello(strings.Repeat("x", 900))); err != nil {
+		t.Fatalf("inputs under the limit: %v", err)
+	}
+	_, err := c.CreateRun(ctx, hello(strings.Repeat("x", 2000)))
+	code(t, "inputs over max_input_bytes", err, codes.InvalidArgument)
+	_, err = c.CreateRun(ctx, hello(strings.Repeat("x", 200<<10)))
+	code(t, "a request over the request limit", err, codes.ResourceExhausted)
+}
+
+// bloated returns a request whose encoding is n bytes of an unknown field:
+// a handler that decodes it holds n bytes, however small it travels.
+func bloated(n int) *controlplanev1.WhoAmIRequest {
+	m := &controlplanev1.WhoAmIRequest{}
+	b := protowire.AppendTag(nil, 1000, protowire.BytesType)
+	b = protowire.AppendBytes(b, make([]byte, n))
+	m.ProtoReflect().SetUnknown(b)
+	return m
+}
+
+// A compressed request is decoded no further than the request limit, on
+// the gRPC and the Connect endpoint, before anything else is checked.
+func TestCompressedRequestsAreBounded(t *testing.T) {
+	_, grpcAddr, connectAddr := limited(t, devserver.Config{})
+
+	conn, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, err = controlplanev1.NewIdentityServiceClient(conn).WhoAmI(t.Context(), bloated(2<<20), grpc.UseCompressor(grpcgzip.Name))
+	code(t, "gRPC: 2 MiB decoded from a gzip request without credentials", err, codes.ResourceExhausted)
+
+	raw, err := proto.Marshal(bloated(2 << 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	zw := gzip.NewWriter(&body)
+	_, _ = zw.Write(raw)
+	_ = zw.Close()
+	req, err := http.NewRequestWithContext(t.Context(), "POST", "http://"+connectAddr+controlplanev1connect.IdentityServiceWhoAmIProcedure, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/proto")
+	req.Header.Set("Content-Encoding", "gzip")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(out), "resource_exhausted") {
+		t.Fatalf("Connect: a gzip request decoding to 2 MiB answered %d %s; want resource_exhausted before anything else", resp.StatusCode, out)
+	}
+}
+
+// waitClosed reads from conn until the server closes it. The deadline is
+// only a safety net: the test passes as soon as the server hangs up.
+func waitClosed(t *testing.T, what string, conn net.Conn) {
+	t.Helper()
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	_, err := io.Copy(io.Discard, conn)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("%s: the server kept the connection open", what)
+	}
+}
+
+// trickle writes b a byte at a time until the server closes the
+// connection; it reports how many bytes it got to write.
+func trickle(conn net.Conn, b []byte) chan int {
+	n := make(chan int, 1)
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for i := range b {
+			if _, err := conn.Write(b[i : i+1]); err != nil {
+				n <- i
+				return
+			}
+			<-tick.C
+		}
+		n <- len(b)
+	}()
+	return n
+}
+
+// Slow and idle clients are dropped, on both endpoints.
+func TestSlowAndIdleClientsAreDropped(t *testing.T) {
+	const short = 300 * time.Millisecond
+	_, grpcAddr, connectAddr := limited(t, devserver.Config{ReadTimeout: devserver.Duration(short), IdleTimeout: devserver.Duration(short)})
+	dial := func(addr string) net.Conn {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		return conn
+	}
+
+	// Connect: a body sent a byte at a time.
+	conn := dial(connectAddr)
+	head := "POST " + controlplanev1connect.IdentityServiceWhoAmIProcedure + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+	if _, err := conn.Write([]byte(head)); err != nil {
+		t.Fatal(err)
+	}
+	sent := trickle(conn, bytes.Repeat([]byte(" "), 1000))
+	waitClosed(t, "Connect, body a byte at a time", conn)
+	if n := <-sent; n == 1000 {
+		t.Fatal("Connect: the whole slow body was accepted")
+	}
+
+	// Connect: headers a byte at a time.
+	conn = dial(connectAddr)
+	sent = trickle(conn, []byte("GET / HTTP/1.1\r\nHost: x\r\n"+strings.Repeat("X-Pad: y\r\n", 100)+"\r\n"))
+	waitClosed(t, "Connect, headers a byte at a time", conn)
+	<-sent
+
+	// Connect: an idle keep-alive connection after one request.
+	conn = dial(connectAddr)
+	if _, err := conn.Write([]byte("POST " + controlplanev1connect.IdentityServiceWhoAmIProcedure + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")); err != nil {
+		t.Fatal(err)
+	}
+	waitClosed(t, "Connect, idle keep-alive connection", conn)
+
+	// gRPC: a connection that never says anything.
+	waitClosed(t, "gRPC, silent connection", dial(grpcAddr))
+
+	// gRPC: an idle connection after a call.
+	closed := make(chan struct{})
+	cc, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithContextDialer(func(ctx context.Context, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
+			if err != nil {
+				return nil, err
+			}
+			return &watchedConn{Conn: c, closed: closed}, nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	if _, err := controlplanev1.NewIdentityServiceClient(cc).WhoAmI(metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+viewKey), &controlplanev1.WhoAmIRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-closed:
+	case <-time.After(20 * time.Second):
+		t.Fatal("gRPC: the server kept an idle connection open")
+	}
+}
+
+// An idle HTTP/2 (h2c) connection to the Connect endpoint is closed too.
+func TestIdleH2CConnectionsAreDropped(t *testing.T) {
+	_, _, connectAddr := limited(t, devserver.Config{IdleTimeout: devserver.Duration(300 * time.Millisecond)})
+	closed := make(chan struct{})
+	var protocols http.Protocols
+	protocols.SetUnencryptedHTTP2(true)
+	client := &http.Client{Transport: &http.Transport{Protocols: &protocols,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &watchedConn{Conn: c, closed: closed}, nil
+		}}}
+	req, err := http.NewRequestWithContext(t.Context(), "POST", "http://"+connectAddr+controlplanev1connect.IdentityServiceWhoAmIProcedure, strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+viewKey)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 || resp.StatusCode != 200 {
+		t.Fatalf("got %s %d, want HTTP/2 200", resp.Proto, resp.StatusCode)
+	}
+	select {
+	case <-closed:
+	case <-time.After(20 * time.Second):
+		t.Fatal("an idle h2c connection stayed open")
+	}
+}
+
+// watchedConn closes closed when the peer ends the connection.
+type watchedConn struct {
+	net.Conn
+	closed chan struct{}
+	done   bool
+}
+
+func (w *watchedConn) Read(b []byte) (int, error) {
+	n, err := w.Conn.Read(b)
+	if err != nil && !w.done {
+		w.done = true
+		close(w.closed)
+	}
+	return n, err
+}
+
+// ListRuns answers with the newest runs that fit a response any gRPC
+// client accepts (4 MiB by default), however many are kept.
+func TestListRunsIsBounded(t *testing.T) {
+	c, _, _ := limited(t, devserver.Config{MaxInputBytes: 1 << 20})
+	ctx := as(t.Context(), adminKey)
+	var newest string
+	for range 5 {
+		r, err := c.CreateRun(ctx, hello(strings.Repeat("x", 900<<10)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		newest = r.GetRun().GetName()
+		wait(t, c, newest)
+	}
+	list, err := c.ListRuns(ctx, &controlplanev1.ListRunsRequest{Project: "demo", Domain: "development"})
+	if err != nil {
+		t.Fatalf("ListRuns of 5 runs of 1.8 MB each: %v", err)
+	}
+	if n := len(list.GetRuns()); n == 0 || n == 5 || list.GetRuns()[0].GetName() != newest {
+		t.Fatalf("ListRuns: %d runs, first %q; want the newest few, newest (%s) first", n, list.GetRuns()[0].GetName(), newest)
+	}
+}
+
+// Registered tasks are bounded in size and in number.
+func TestRegisteredTasksAreBounded(t *testing.T) {
+	c, _, _ := limited(t, devserver.Config{})
+	ctx := as(t.Context(), adminKey)
+	task := func(version, desc string) *controlplanev1.RegisterTaskRequest {
+		return &controlplanev1.RegisterTaskRequest{Task: &controlplanev1.Task{Id: c.TaskID("", "", "t", version), Executor: "builtin/hello", Description: desc}}
+	}
+	_, err := c.RegisterTask(ctx, task("big", strings.Repeat("d", 20<<10)))
+	code(t, "a 20 KiB task", err, codes.InvalidArgument)
+	for i := range 2000 {
+		_, err = c.RegisterTask(ctx, task(fmt.Sprint("v", i), ""))
+		if err != nil {
+			code(t, fmt.Sprintf("task version %d", i), err, codes.ResourceExhausted)
+			if i < 900 {
+				t.Fatalf("refused after only %d versions", i)
+			}
+			return
+		}
+	}
+	t.Fatal("2000 task versions accepted")
+}

@@ -1,0 +1,40 @@
+package webhook_test
+
+import (
+	"errors"
+	"io"
+	"net"
+	"testing"
+	"time"
+)
+
+// waitClosed reads from conn until the server closes it. The deadline is
+// only a safety net: the test goes on as soon as the server hangs up.
+func waitClosed(t *testing.T, what string, conn net.Conn) {
+	t.Helper()
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	_, err := io.Copy(io.Discard, conn)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("%s: the server kept the connection open", what)
+	}
+}
+
+// trickle writes b a byte at a time until the server closes the
+// connection; it reports how many bytes it got to write.
+func trickle(conn net.Conn, b []byte) chan int {
+	n := make(chan int, 1)
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for i := range b {
+			if _, err := conn.Write(b[i : i+1]); err != nil {
+				n <- i
+				return
+			}
+			<-tick.C
+		}
+		n <- len(b)
+	}()
+	return n
+}
