@@ -44,7 +44,7 @@ export CONTAINERS_CONF="$build/containers.conf"
 podman --version
 
 step "static binary, built on the host"
-(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$build/webhook-runner" ./cmd/webhook-runner)
+(cd "$root/cmd/webhook-runner" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$build/webhook-runner" .)
 cp /etc/ssl/certs/ca-certificates.crt "$build/"
 ls -l "$build/webhook-runner" | awk '{print $5, "bytes"}'
 

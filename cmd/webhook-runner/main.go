@@ -8,7 +8,10 @@
 //
 // Usage:
 //
-//	go run ./cmd/webhook-runner [-framework gin|echo|fiber] [-listen 127.0.0.1:8080] [-protocol grpc|connect]
+//	go run -C cmd/webhook-runner . [-framework gin|echo|echo5|fiber|fiber3] [-listen 127.0.0.1:8080] [-protocol grpc|connect]
+//
+// It is a module of its own, so that Fiber v3's fasthttp stays out of the
+// root module (docs/modules.md); go run -C runs it from the repository root.
 //
 // Run it with -help for every flag, environment variable and route.
 package main
@@ -69,7 +72,7 @@ func usage(fs *flag.FlagSet) func() {
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("webhook-runner", flag.ContinueOnError)
-	framework := fs.String("framework", "gin", "web framework: "+strings.Join(webhook.Frameworks, ", "))
+	framework := fs.String("framework", "gin", "web framework: "+strings.Join(frameworks(), ", "))
 	listen := fs.String("listen", "127.0.0.1:8080", "address to serve HTTP on (host:port; 0.0.0.0:8080 in a container)")
 	protocol := fs.String("protocol", "grpc", "how to call the control plane: grpc, or connect (FLYTE_ENDPOINT is then a base URL)")
 	timeout := fs.Duration("timeout", 10*time.Second, "timeout of each request's control-plane calls (> 0)")
@@ -102,8 +105,8 @@ func run(args []string) error {
 	if err := checkAddress(*listen); err != nil {
 		return fmt.Errorf("-listen: %w", err)
 	}
-	if !slices.Contains(webhook.Frameworks, *framework) {
-		return fmt.Errorf("-framework: unknown framework %q (want one of %s)", *framework, strings.Join(webhook.Frameworks, ", "))
+	if !slices.Contains(frameworks(), *framework) {
+		return fmt.Errorf("-framework: unknown framework %q (want one of %s)", *framework, strings.Join(frameworks(), ", "))
 	}
 	if *protocol != "grpc" && *protocol != "connect" {
 		return fmt.Errorf("-protocol: unknown protocol %q (want grpc or connect)", *protocol)
@@ -134,6 +137,7 @@ func run(args []string) error {
 	defer stop()
 	return webhook.Run(ctx, webhook.Options{
 		Framework:       *framework,
+		Servers:         servers,
 		Listener:        ln,
 		Endpoint:        os.Getenv("FLYTE_ENDPOINT"),
 		Insecure:        insecure,

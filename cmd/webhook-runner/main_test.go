@@ -14,7 +14,7 @@ import (
 )
 
 // TestMain lets the test binary act as the real command, so that the tests
-// below run main() exactly as `go run ./cmd/webhook-runner` does.
+// below run main() exactly as `go run -C cmd/webhook-runner .` does.
 func TestMain(m *testing.M) {
 	if os.Getenv("WEBHOOK_RUNNER_AS_MAIN") == "1" {
 		os.Args = append([]string{"webhook-runner"}, strings.Fields(os.Getenv("WEBHOOK_RUNNER_ARGS"))...)
@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 // keys once, serves the caller as the caller, and exits cleanly on SIGTERM.
 func TestCommandWithEmbeddedControlPlane(t *testing.T) {
 	t.Parallel()
-	for _, args := range []string{"-framework gin", "-framework echo", "-framework fiber", "-framework gin -protocol connect"} {
+	for _, args := range []string{"-framework gin", "-framework echo", "-framework echo5", "-framework fiber", "-framework fiber3", "-framework gin -protocol connect"} {
 		t.Run(args, func(t *testing.T) {
 			t.Parallel()
 			cmd := exec.Command(os.Args[0])

@@ -22,7 +22,7 @@ import (
 func init() { gin.SetMode(gin.ReleaseMode) }
 
 // Frameworks are the values the -framework flag accepts.
-var Frameworks = []string{"gin", "echo", "fiber"}
+var Frameworks = []string{"gin", "echo", "echo5", "fiber"}
 
 // Route is one route of the webhook, for help texts.
 type Route struct{ Method, Path, Doc string }

@@ -19,8 +19,12 @@ import (
 
 // Options configure [Run].
 type Options struct {
-	// Framework is "gin", "echo" or "fiber".
+	// Framework is one of [Frameworks], or a key of Servers.
 	Framework string
+	// Servers serve the webhook on frameworks this package does not import:
+	// Fiber v3, whose adapter is a module of its own (docs/modules.md), is
+	// served by the runner's module.
+	Servers map[string]Server
 	// Listener is where the webhook serves HTTP.
 	Listener net.Listener
 	// Endpoint is the control plane to call. Empty starts the development
@@ -56,8 +60,15 @@ type Options struct {
 // Run serves the webhook until ctx is done, then shuts down gracefully:
 // in-flight requests finish (within ShutdownTimeout) before it returns.
 func Run(ctx context.Context, o Options) error {
-	if !slices.Contains(Frameworks, o.Framework) {
-		return fmt.Errorf("unknown framework %q (want one of %s)", o.Framework, strings.Join(Frameworks, ", "))
+	serve := o.Servers[o.Framework]
+	if serve == nil {
+		if !slices.Contains(Frameworks, o.Framework) {
+			return fmt.Errorf("unknown framework %q (want one of %s)", o.Framework, strings.Join(Frameworks, ", "))
+		}
+		fw := o.Framework
+		serve = func(ctx context.Context, s *Service, ln net.Listener, shutdownTimeout time.Duration) error {
+			return s.Serve(ctx, fw, ln, shutdownTimeout)
+		}
 	}
 	if o.Listener == nil {
 		return errors.New("no listener")
@@ -139,10 +150,10 @@ func Run(ctx context.Context, o Options) error {
 	}
 	o.Logger.Info("webhook runner listening", slog.String("addr", o.Listener.Addr().String()),
 		slog.String("framework", o.Framework), slog.String("control_plane", endpoint), slog.String("protocol", o.Protocol))
-	return svc.Serve(ctx, o.Framework, o.Listener, o.ShutdownTimeout)
+	return serve(ctx, svc, o.Listener, o.ShutdownTimeout)
 }
 
-// Serve serves s on ln with framework ("gin", "echo" or "fiber") until ctx
+// Serve serves s on ln with framework (one of [Frameworks]) until ctx
 // is done, then shuts down, letting in-flight requests finish within
 // shutdownTimeout.
 func (s *Service) Serve(ctx context.Context, framework string, ln net.Listener, shutdownTimeout time.Duration) error {
@@ -153,6 +164,8 @@ func (s *Service) Serve(ctx context.Context, framework string, ln net.Listener, 
 		return s.serveHTTP(ctx, s.GinHandler(), ln, shutdownTimeout)
 	case "echo":
 		return s.serveHTTP(ctx, s.EchoHandler(), ln, shutdownTimeout)
+	case "echo5":
+		return s.serveHTTP(ctx, s.Echo5Handler(), ln, shutdownTimeout)
 	}
 	return fmt.Errorf("unknown framework %q (want one of %s)", framework, strings.Join(Frameworks, ", "))
 }
