@@ -215,8 +215,12 @@ func plainRest(rest string) bool {
 // Decide looks at one request and says what to do with it. It never panics
 // because of the request or a custom extractor.
 func (e *Engine) Decide(r extractors.Request) Decision {
-	_, headNotGet := r.(HeadNotGet)
-	if e.excluded(r.Method(), r.Path(), !headNotGet) || e.skip(r) {
+	method, headIsGet := r.Method(), true
+	if method == http.MethodHead {
+		_, notGet := r.(HeadNotGet)
+		headIsGet = !notGet
+	}
+	if e.excluded(method, r.Path(), headIsGet) || e.skip(r) {
 		return Decision{}
 	}
 	_, volatile := r.(extractors.Volatile)
