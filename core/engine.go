@@ -160,7 +160,8 @@ func (e *Engine) Excluded(method, path string) bool {
 
 // HeadNotGet is implemented by an adapter's request view when its router
 // sends a HEAD request only to routes registered for HEAD, as Gin's and
-// Echo's do: a "GET" pattern then does not exclude HEAD, which such a
+// Echo's do, and Fiber's for a route added with app.Add(fiber.MethodGet,
+// ...): a "GET" pattern then does not exclude HEAD, which such a
 // router dispatches to whatever route it finds for HEAD (a catch-all, or
 // NoRoute), not to the GET route the pattern names.
 type HeadNotGet interface {

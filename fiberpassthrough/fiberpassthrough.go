@@ -107,8 +107,8 @@ func withoutTrailers(raw [][]byte, block []byte, name string) [][]byte {
 }
 
 // countLines counts the header lines named name (in any case) in a raw
-// header block. A line that starts with a space or a tab continues the
-// previous one (obs-fold).
+// header block. A line that continues the one before it (obs-fold) starts
+// with a space or a tab, so it never counts as a line of its own.
 func countLines(block []byte, name string) int {
 	n := 0
 	for len(block) > 0 {
