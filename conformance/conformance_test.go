@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,13 +18,7 @@ import (
 // The suite passes against the reference adapter.
 func TestReferenceAdapter(t *testing.T) {
 	conformance.Run(t, conformance.Harness{
-		Serve: func(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
-			srv := httptest.NewServer(httppassthrough.Middleware(opts...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				h(r.Context())
-			})))
-			t.Cleanup(srv.Close)
-			return conformance.HTTPClient(srv.Listener.Addr().String())
-		},
+		Serve:    referenceServe,
 		Variants: []conformance.Variant{{Name: "ServeMux", Serve: serveMux}},
 	})
 }
@@ -98,6 +93,67 @@ func brokenServe(t *testing.T, opts []core.Option, h conformance.Handler) confor
 	}))
 	t.Cleanup(srv.Close)
 	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
+// trailerRequest reads credentials from the headers and the trailers, as
+// fasthttp's merged header list did before the Fiber adapter ignored them.
+type trailerRequest struct{ brokenRequest }
+
+func (q trailerRequest) Values(name string) []string {
+	return append(q.r.Header.Values(name), q.r.Trailer.Values(name)...)
+}
+func (q trailerRequest) Path() string { return q.r.URL.EscapedPath() }
+
+func trailerServe(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+	engine := core.MustNew(opts...)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // the trailers arrive after the body
+		d := engine.Decide(trailerRequest{brokenRequest{r}})
+		if rej := d.Rejection(); rej != nil {
+			httppassthrough.WriteRejection(w, rej)
+			return
+		}
+		h(d.Context(r.Context()))
+	}))
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
+func referenceServe(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+	srv := httptest.NewServer(httppassthrough.Middleware(opts...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h(r.Context())
+	})))
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
+// Compare fails when one adapter reads trailers as credentials, and says
+// which request and what each adapter did; two reference adapters agree.
+func TestCompareCatchesDisagreement(t *testing.T) {
+	if os.Getenv("PASSTHROUGH_CONFORMANCE_COMPARE") == "1" {
+		conformance.Compare(t,
+			conformance.Adapter{Name: "reference", Harness: conformance.Harness{Serve: referenceServe}},
+			conformance.Adapter{Name: "trailers", Harness: conformance.Harness{Serve: trailerServe}})
+		return
+	}
+	conformance.Compare(t,
+		conformance.Adapter{Name: "reference", Harness: conformance.Harness{Serve: referenceServe}},
+		conformance.Adapter{Name: "again", Harness: conformance.Harness{Serve: referenceServe}})
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestCompareCatchesDisagreement$", "-test.v")
+	cmd.Env = append(os.Environ(), "PASSTHROUGH_CONFORMANCE_COMPARE=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("Compare passed an adapter that reads trailers; output:\n%s", out)
+	}
+	for _, want := range []string{
+		"undeclared trailers: adapters answer the same bytes differently",
+		"reference: status 401, handler not run",
+		"trailers: status 200, handler saw [cookie=",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("Compare's output lacks %q; output:\n%s", want, out)
+		}
+	}
 }
 
 // The suite fails against a deliberately broken adapter, and says why. The

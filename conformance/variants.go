@@ -76,10 +76,11 @@ var variantRoutes = []Public{
 // excluded by one of variantRoutes.
 var variantPaths = []string{"/health", "/docs/openapi.json", "/public", "/public/a", "/static", "/static/app.js"}
 
-// variantMethods are the methods every spelling is sent with: GET and the
-// HEAD it covers, one method a GET route does not answer, and the one
-// routers answer on their own.
-var variantMethods = []string{"GET", "HEAD", "POST", "OPTIONS"}
+// variantMethods are the methods every spelling is sent with: GET and
+// HEAD, which some routers send to GET routes; methods a GET route does
+// not answer; OPTIONS, which some routers answer on their own; and a method
+// no router knows.
+var variantMethods = []string{"GET", "HEAD", "POST", "DELETE", "OPTIONS", "PURGE"}
 
 var discard = slog.New(slog.DiscardHandler)
 

@@ -190,6 +190,25 @@ func TestHeadNotGet(t *testing.T) {
 	}
 }
 
+// A request the router matched to no route is never excluded (no excluded
+// route will answer it), but the skipper still applies.
+func TestDecideNoRoute(t *testing.T) {
+	t.Parallel()
+	e := core.MustNew(quiet(), core.WithExcludedPaths("/health"), core.WithExcludedPrefixes("/public"),
+		core.WithSkipper(func(r extractors.Request) bool { return len(r.Values("X-Probe")) == 1 }))
+	for _, path := range []string{"/health", "/public/a"} {
+		if rej := e.DecideNoRoute(fakeRequest{method: "PURGE", path: path}).Rejection(); rej == nil || rej.Status() != 401 {
+			t.Errorf("PURGE %s matched to no route: %v, want a 401 refusal", path, rej)
+		}
+		if rej := e.Decide(fakeRequest{method: "PURGE", path: path}).Rejection(); rej != nil {
+			t.Errorf("PURGE %s routed: refused %d, want excluded", path, rej.Status())
+		}
+	}
+	if rej := e.DecideNoRoute(req("/x", "X-Probe", "1")).Rejection(); rej != nil {
+		t.Errorf("a skipped request matched to no route was refused %d", rej.Status())
+	}
+}
+
 func TestDecide(t *testing.T) {
 	t.Parallel()
 	e := core.MustNew(quiet(), core.WithExtractors(extractors.Authorization(), extractors.Header("X-API-Key")), core.WithMaxValueSize(32))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/passthrough-go/passthrough/conformance"
 	"github.com/passthrough-go/passthrough/core"
@@ -81,5 +82,28 @@ func TestConfigFitsCredentialsAtTheLimit(t *testing.T) {
 	}
 	if r[0].Status != 200 || string(r[0].Body) != "authorization,cookie" {
 		t.Errorf("two credentials at the limit: %d %q, want 200 with both forwarded", r[0].Status, r[0].Body)
+	}
+}
+
+// A request built in memory, as fasthttp.RequestCtx in tests and
+// benchmarks, has no raw header block; its headers are still headers.
+func TestInMemoryRequest(t *testing.T) {
+	t.Parallel()
+	app := fiber.New(fiberpassthrough.Config())
+	app.Use(fiberpassthrough.Middleware())
+	app.All("/", func(c *fiber.Ctx) error {
+		md, _ := core.FromContext(c.UserContext())
+		return c.SendString(md.Get("authorization"))
+	})
+	handler := app.Handler()
+	for _, method := range []string{"GET", "POST"} {
+		var fctx fasthttp.RequestCtx
+		fctx.Request.Header.SetMethod(method)
+		fctx.Request.SetRequestURI("/")
+		fctx.Request.Header.Set("Authorization", "Bearer in-memory")
+		handler(&fctx)
+		if got := string(fctx.Response.Body()); fctx.Response.StatusCode() != 200 || got != "Bearer in-memory" {
+			t.Errorf("%s built in memory: %d %q, want 200 with the credential forwarded", method, fctx.Response.StatusCode(), got)
+		}
 	}
 }

@@ -82,18 +82,33 @@ func (q request) Peek(name string) (string, int) {
 // tells them apart. Only a chunked request can have trailers; fasthttp
 // leaves its content length at -1, or sets it to 0 when the body was empty,
 // so a request without a body (-2) or with a sized one skips the count.
+// A request built in memory rather than read from a connection has no raw
+// header block, and no trailers either.
 func (q request) lines(name string) [][]byte {
 	h := &q.c.Request().Header
 	raw := h.PeekAll(name)
-	if cl := h.ContentLength(); (cl != -1 && cl != 0) || len(raw) == 0 {
+	if len(raw) == 0 {
+		return nil
+	}
+	if cl := h.ContentLength(); cl != -1 && cl != 0 {
 		return raw
 	}
-	return raw[:min(len(raw), countLines(h.RawHeaders(), name))]
+	return withoutTrailers(raw, h.RawHeaders(), name)
+}
+
+// withoutTrailers keeps the first values of raw, as many as block has
+// lines named name. An empty block means the request was built in memory,
+// not read from a connection: it has no trailers.
+func withoutTrailers(raw [][]byte, block []byte, name string) [][]byte {
+	if len(block) == 0 {
+		return raw
+	}
+	return raw[:min(len(raw), countLines(block, name))]
 }
 
 // countLines counts the header lines named name (in any case) in a raw
-// header block. A line that starts with a space or a tab continues the
-// previous one (obs-fold).
+// header block. A line that continues the one before it (obs-fold) starts
+// with a space or a tab, so it never counts as a line of its own.
 func countLines(block []byte, name string) int {
 	n := 0
 	for len(block) > 0 {

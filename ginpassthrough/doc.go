@@ -20,14 +20,19 @@
 // closed. RemoveExtraSlash cleans what exclusions never match (".", "..",
 // "//"), and UnescapePathValues changes parameter values only.
 //
+// A request Gin matched to no route (c.FullPath() is "": it runs the
+// NoRoute or NoMethod handlers) is never excluded, since no excluded route
+// will answer it; it needs credentials like any other.
+//
 // # Methods
 //
 // Gin sends a HEAD request only to routes registered for HEAD (r.GET does
 // not register one), so a "GET /health" exclusion covers GET alone: HEAD
 // /health would reach NoRoute or a catch-all. If the route answers HEAD
 // (r.Match([]string{"GET", "HEAD"}, ...)), exclude "HEAD /health" as well.
-// A method-less "/health" covers every method, so its route must answer
-// every method (r.Any).
+// A method-less "/health" covers every method the route is registered for;
+// other methods (r.Any registers nine, not PURGE) match no route and need
+// credentials.
 //
 // # Redirects before the middleware
 //

@@ -55,6 +55,7 @@ func Start(t testing.TB, fw string, opts []core.Option, h Handler) string {
 		return srv.Listener.Addr().String()
 	case "gin":
 		r := gin.New()
+		r.RedirectTrailingSlash = false // the documented setup
 		r.Use(ginpassthrough.Middleware(opts...))
 		r.Any("/*path", func(c *gin.Context) {
 			code, body := h(c.Request.Context(), c.GetHeader)
