@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,13 +17,59 @@ import (
 
 // The suite passes against the reference adapter.
 func TestReferenceAdapter(t *testing.T) {
-	conformance.Run(t, conformance.Harness{Serve: func(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
-		srv := httptest.NewServer(httppassthrough.Middleware(opts...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			h(r.Context())
-		})))
-		t.Cleanup(srv.Close)
-		return conformance.HTTPClient(srv.Listener.Addr().String())
-	}})
+	conformance.Run(t, conformance.Harness{
+		Serve:    referenceServe,
+		Variants: []conformance.Variant{{Name: "ServeMux", Serve: serveMux}},
+	})
+}
+
+// serveMux is the reference variant: the middleware in front of a
+// ServeMux, which routes on the escaped path the adapter checks.
+func serveMux(t *testing.T, opts []core.Option, public []conformance.Public, h conformance.RouteHandler) conformance.Client {
+	mux := http.NewServeMux()
+	for _, p := range public {
+		route := func(w http.ResponseWriter, r *http.Request) { h(r.Context(), p.Pattern()) }
+		mux.HandleFunc(p.Pattern(), route)
+		if p.Prefix {
+			mux.HandleFunc(p.Pattern()+"/", route)
+		}
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { h(r.Context(), conformance.Protected) })
+	srv := httptest.NewServer(httppassthrough.Middleware(opts...)(mux))
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
+// rawPathRouter is a deliberately mismatched variant, the shape of Echo
+// with e.Pre(middleware.RemoveTrailingSlash()) before the adapter checked
+// the path Echo routes on: a pre-routing step trims a trailing slash from
+// URL.Path (leaving RawPath as it came), the middleware checks
+// URL.EscapedPath(), and the router dispatches on RawPath when it is set.
+// "/health%2F" is then checked as "/health" and routed as "/health%2F".
+func rawPathRouter(t *testing.T, opts []core.Option, public []conformance.Public, h conformance.RouteHandler) conformance.Client {
+	mw := httppassthrough.Middleware(opts...)
+	route := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.RawPath
+		if p == "" {
+			p = r.URL.Path
+		}
+		for _, pub := range public {
+			methodOK := pub.Method == "" || pub.Method == r.Method
+			if methodOK && (p == pub.Path || (pub.Prefix && strings.HasPrefix(p, pub.Path+"/"))) {
+				h(r.Context(), pub.Pattern())
+				return
+			}
+		}
+		h(r.Context(), conformance.Protected)
+	}))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+			r.URL.Path = p[:len(p)-1]
+		}
+		route.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
 }
 
 // brokenRequest matches exclusions on the cleaned, decoded path: the classic
@@ -48,12 +95,76 @@ func brokenServe(t *testing.T, opts []core.Option, h conformance.Handler) confor
 	return conformance.HTTPClient(srv.Listener.Addr().String())
 }
 
+// trailerRequest reads credentials from the headers and the trailers, as
+// fasthttp's merged header list did before the Fiber adapter ignored them.
+type trailerRequest struct{ brokenRequest }
+
+func (q trailerRequest) Values(name string) []string {
+	return append(q.r.Header.Values(name), q.r.Trailer.Values(name)...)
+}
+func (q trailerRequest) Path() string { return q.r.URL.EscapedPath() }
+
+func trailerServe(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+	engine := core.MustNew(opts...)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // the trailers arrive after the body
+		d := engine.Decide(trailerRequest{brokenRequest{r}})
+		if rej := d.Rejection(); rej != nil {
+			httppassthrough.WriteRejection(w, rej)
+			return
+		}
+		h(d.Context(r.Context()))
+	}))
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
+func referenceServe(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+	srv := httptest.NewServer(httppassthrough.Middleware(opts...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h(r.Context())
+	})))
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
+// Compare fails when one adapter reads trailers as credentials, and says
+// which request and what each adapter did; two reference adapters agree.
+func TestCompareCatchesDisagreement(t *testing.T) {
+	if os.Getenv("PASSTHROUGH_CONFORMANCE_COMPARE") == "1" {
+		conformance.Compare(t,
+			conformance.Adapter{Name: "reference", Harness: conformance.Harness{Serve: referenceServe}},
+			conformance.Adapter{Name: "trailers", Harness: conformance.Harness{Serve: trailerServe}})
+		return
+	}
+	conformance.Compare(t,
+		conformance.Adapter{Name: "reference", Harness: conformance.Harness{Serve: referenceServe}},
+		conformance.Adapter{Name: "again", Harness: conformance.Harness{Serve: referenceServe}})
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestCompareCatchesDisagreement$", "-test.v")
+	cmd.Env = append(os.Environ(), "PASSTHROUGH_CONFORMANCE_COMPARE=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("Compare passed an adapter that reads trailers; output:\n%s", out)
+	}
+	for _, want := range []string{
+		"undeclared trailers: adapters answer the same bytes differently",
+		"reference: status 401, handler not run",
+		"trailers: status 200, handler saw [cookie=",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("Compare's output lacks %q; output:\n%s", want, out)
+		}
+	}
+}
+
 // The suite fails against a deliberately broken adapter, and says why. The
 // broken run happens in a child process, since a failing subtest would fail
 // this test too.
 func TestSuiteCatchesBrokenAdapter(t *testing.T) {
 	if os.Getenv("PASSTHROUGH_CONFORMANCE_BROKEN") == "1" {
-		conformance.Run(t, conformance.Harness{Serve: brokenServe})
+		conformance.Run(t, conformance.Harness{
+			Serve:    brokenServe,
+			Variants: []conformance.Variant{{Name: "ServeMux", Serve: serveMux}, {Name: "RawPathRouter", Serve: rawPathRouter}},
+		})
 		return
 	}
 	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestSuiteCatchesBrokenAdapter$", "-test.v")
@@ -67,6 +178,10 @@ func TestSuiteCatchesBrokenAdapter(t *testing.T) {
 		"path /x/../health is not the excluded spelling and needs credentials",
 		"--- FAIL: TestSuiteCatchesBrokenAdapter/ExcludedPrefixes",
 		"--- PASS: TestSuiteCatchesBrokenAdapter/ForwardsDefaultCredentials",
+		"--- PASS: TestSuiteCatchesBrokenAdapter/Variants/ServeMux",
+		"--- FAIL: TestSuiteCatchesBrokenAdapter/Variants/RawPathRouter",
+		"GET /health%2F without credentials reached the protected route",
+		"GET /%70ublic/x/ without credentials reached the protected route",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("broken adapter run lacks %q; output:\n%s", want, out)

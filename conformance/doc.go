@@ -7,6 +7,13 @@
 // extractors, redaction, and isolation between concurrent and keep-alive
 // requests.
 //
+// [Harness.Variants] adds real routing: under each framework
+// configuration it lists, excluded routes are public routes beside a
+// protected catch-all, and no spelling of an excluded path under any
+// method may reach the protected route without credentials. [Compare]
+// sends one corpus of raw requests to several adapters and fails where
+// they answer the same bytes differently.
+//
 // To prove an adapter for another framework behaves the same, implement
 // [Harness.Serve] for it and call Run from a test:
 //

@@ -43,6 +43,12 @@ type Harness struct {
 	// shape: single names under the service, and prefixes that are whole
 	// services.
 	Procedures bool
+
+	// Variants are framework configurations under which the suite checks,
+	// with real routes, that no spelling of an excluded path under any
+	// method reaches a protected route without credentials. They are for
+	// HTTP transports; see [Variant].
+	Variants []Variant
 }
 
 // GRPCService is the service name the suite puts paths under for a
@@ -62,6 +68,13 @@ type Request struct {
 	Method string
 	Path   string
 	Header []Field
+
+	// Raw, when set, is the whole request as bytes, sent as given instead
+	// of the request built from Method, Path and Header: for the requests
+	// that a field list cannot spell (white space around a value, folded
+	// lines, trailers, malformed lines). Only [HTTPClient] sends it; Method
+	// still says how to read the response.
+	Raw string
 }
 
 // Response is what came back. Status is an HTTP status code; clients for
@@ -109,11 +122,15 @@ func (c rawHTTP) Exchange(ctx context.Context, reqs ...Request) ([]Response, err
 		if method == "" {
 			method = http.MethodGet
 		}
-		fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: conformance.test\r\n", method, r.Path)
-		for _, f := range r.Header {
-			b.WriteString(f.Name + ": " + f.Value + "\r\n")
+		if r.Raw != "" {
+			b.WriteString(r.Raw)
+		} else {
+			fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: conformance.test\r\n", method, r.Path)
+			for _, f := range r.Header {
+				b.WriteString(f.Name + ": " + f.Value + "\r\n")
+			}
+			b.WriteString("\r\n")
 		}
-		b.WriteString("\r\n")
 		if _, err := io.WriteString(conn, b.String()); err != nil {
 			return out, fmt.Errorf("request %d: write: %w", i, err)
 		}

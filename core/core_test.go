@@ -165,6 +165,50 @@ func TestExcludedByMethod(t *testing.T) {
 	}
 }
 
+// headApart is a view whose router sends HEAD only to HEAD routes.
+type headApart struct{ fakeRequest }
+
+func (headApart) HeadNotGet() {}
+
+// Where the router routes HEAD apart, a "GET" pattern does not exclude HEAD:
+// the router would send it to a protected catch-all.
+func TestHeadNotGet(t *testing.T) {
+	t.Parallel()
+	e := core.MustNew(quiet(), core.WithExcludedPaths("GET /health", "HEAD /ping", "/metrics"), core.WithExcludedPrefixes("GET /public"))
+	for _, tc := range []struct {
+		method, path string
+		excluded     bool
+	}{
+		{"GET", "/health", true}, {"HEAD", "/health", false}, {"HEAD", "/ping", true},
+		{"HEAD", "/metrics", true}, {"GET", "/public/a", true}, {"HEAD", "/public/a", false},
+	} {
+		r := headApart{fakeRequest{method: tc.method, path: tc.path}}
+		got := e.Decide(r).Rejection() == nil
+		if got != tc.excluded {
+			t.Errorf("%s %s on a router that routes HEAD apart: excluded %v, want %v", tc.method, tc.path, got, tc.excluded)
+		}
+	}
+}
+
+// A request the router matched to no route is never excluded (no excluded
+// route will answer it), but the skipper still applies.
+func TestDecideNoRoute(t *testing.T) {
+	t.Parallel()
+	e := core.MustNew(quiet(), core.WithExcludedPaths("/health"), core.WithExcludedPrefixes("/public"),
+		core.WithSkipper(func(r extractors.Request) bool { return len(r.Values("X-Probe")) == 1 }))
+	for _, path := range []string{"/health", "/public/a"} {
+		if rej := e.DecideNoRoute(fakeRequest{method: "PURGE", path: path}).Rejection(); rej == nil || rej.Status() != 401 {
+			t.Errorf("PURGE %s matched to no route: %v, want a 401 refusal", path, rej)
+		}
+		if rej := e.Decide(fakeRequest{method: "PURGE", path: path}).Rejection(); rej != nil {
+			t.Errorf("PURGE %s routed: refused %d, want excluded", path, rej.Status())
+		}
+	}
+	if rej := e.DecideNoRoute(req("/x", "X-Probe", "1")).Rejection(); rej != nil {
+		t.Errorf("a skipped request matched to no route was refused %d", rej.Status())
+	}
+}
+
 func TestDecide(t *testing.T) {
 	t.Parallel()
 	e := core.MustNew(quiet(), core.WithExtractors(extractors.Authorization(), extractors.Header("X-API-Key")), core.WithMaxValueSize(32))

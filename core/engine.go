@@ -152,24 +152,39 @@ type source struct {
 }
 
 // Excluded reports whether a request with this method and path is excluded
-// by [WithExcludedPaths] or [WithExcludedPrefixes].
+// by [WithExcludedPaths] or [WithExcludedPrefixes]. As on a
+// [net/http.ServeMux], a "GET" pattern also covers HEAD.
 func (e *Engine) Excluded(method, path string) bool {
+	return e.excluded(method, path, true)
+}
+
+// HeadNotGet is implemented by an adapter's request view when its router
+// sends a HEAD request only to routes registered for HEAD, as Gin's and
+// Echo's do, and Fiber's for a route added with app.Add(fiber.MethodGet,
+// ...): a "GET" pattern then does not exclude HEAD, which such a
+// router dispatches to whatever route it finds for HEAD (a catch-all, or
+// NoRoute), not to the GET route the pattern names.
+type HeadNotGet interface {
+	HeadNotGet()
+}
+
+func (e *Engine) excluded(method, path string, headIsGet bool) bool {
 	if e.exact != nil {
 		for _, m := range e.exact[path] {
-			if methodMatches(m, method) {
+			if methodMatches(m, method, headIsGet) {
 				return true
 			}
 		}
 	} else {
 		for _, x := range e.exactList {
-			if x.path == path && methodMatches(x.method, method) {
+			if x.path == path && methodMatches(x.method, method, headIsGet) {
 				return true
 			}
 		}
 	}
 	for _, x := range e.prefixes {
 		p := x.path
-		if !strings.HasPrefix(path, p) || !methodMatches(x.method, method) {
+		if !strings.HasPrefix(path, p) || !methodMatches(x.method, method, headIsGet) {
 			continue
 		}
 		rest := path[len(p):]
@@ -201,7 +216,32 @@ func plainRest(rest string) bool {
 // Decide looks at one request and says what to do with it. It never panics
 // because of the request or a custom extractor.
 func (e *Engine) Decide(r extractors.Request) Decision {
-	if e.Excluded(r.Method(), r.Path()) || e.skip(r) {
+	return e.decide(r, true)
+}
+
+// DecideNoRoute is [Engine.Decide] for a request that the framework's
+// router matched to no route: it runs a not-found or method-not-allowed
+// handler, or a catch-all such as Gin's NoRoute. Exclusions do not apply
+// to it, since no excluded route will answer it; the skipper still does.
+// Gin's adapter uses it: r.Any does not register every method, so a
+// method-less exclusion would otherwise let PURGE /health reach NoRoute
+// without credentials.
+func (e *Engine) DecideNoRoute(r extractors.Request) Decision {
+	return e.decide(r, false)
+}
+
+func (e *Engine) decide(r extractors.Request, routed bool) Decision {
+	if routed {
+		method, headIsGet := r.Method(), true
+		if method == http.MethodHead {
+			_, notGet := r.(HeadNotGet)
+			headIsGet = !notGet
+		}
+		if e.excluded(method, r.Path(), headIsGet) {
+			return Decision{}
+		}
+	}
+	if e.skip(r) {
 		return Decision{}
 	}
 	_, volatile := r.(extractors.Volatile)

@@ -40,10 +40,11 @@ type exclusion struct {
 	method, path string
 }
 
-// matches reports whether an exclusion for method m covers a request with
-// method got. As with net/http.ServeMux patterns, "GET" also covers "HEAD".
-func methodMatches(m, got string) bool {
-	return m == "" || m == got || (m == http.MethodGet && got == http.MethodHead)
+// methodMatches reports whether an exclusion for method m covers a request
+// with method got. As with net/http.ServeMux patterns, "GET" also covers
+// "HEAD", unless the router routes HEAD apart (see [HeadNotGet]).
+func methodMatches(m, got string, headIsGet bool) bool {
+	return m == "" || m == got || (headIsGet && m == http.MethodGet && got == http.MethodHead)
 }
 
 func (c *config) fail(format string, args ...any) {
@@ -57,7 +58,9 @@ func (c *config) fail(format string, args ...any) {
 // A pattern is a path, such as "/health", which excludes it for every
 // method, or a method, one space and a path, such as "GET /health", in the
 // spelling of [net/http.ServeMux] patterns: it excludes the path for that
-// method only ("GET" also covers "HEAD"). Methods are upper-case.
+// method only. Methods are upper-case. "GET" also covers "HEAD" where the
+// router sends HEAD to GET routes (net/http.ServeMux, Fiber), and not
+// where it does not (Gin, Echo): each adapter documents which.
 //
 // Matching is byte-for-byte on the path the framework routes on (each
 // adapter documents which one that is), so that no other spelling (encoded

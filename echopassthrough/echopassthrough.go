@@ -17,7 +17,7 @@ func Middleware(opts ...core.Option) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
-			d := engine.Decide(httppassthrough.NewRequest(r))
+			d := engine.Decide(httppassthrough.NewRawPathRequest(r))
 			if rej := d.Rejection(); rej != nil {
 				// Written directly, as the net/http adapter does: the answer is
 				// complete and nothing after this middleware runs.

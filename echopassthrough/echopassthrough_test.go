@@ -25,5 +25,5 @@ func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, conformance.Harness{Serve: serve})
+	conformance.Run(t, conformance.Harness{Serve: serve, Variants: variants})
 }

@@ -2,5 +2,46 @@
 //
 // [Middleware] puts the caller's credentials in c.UserContext(), the
 // standard context that Fiber hands to code outside the framework; pass it
-// to the control-plane client.
+// to the control-plane client. Install it with app.Use before the routes.
+//
+// # Setup
+//
+// Start the app with [Config] (or set its two fields yourself):
+//
+//	app := fiber.New(fiberpassthrough.Config())
+//
+// Its ReadBufferSize ([ReadBufferSize], 32 KiB) fits credentials up to the
+// middleware's default size limit; Fiber's default of 4096 bytes answers
+// 431 to an Authorization header the other adapters accept. Its
+// [ErrorHandler] never echoes request bytes; Fiber's default error handler
+// answers a request fasthttp cannot parse with the parser's error, which
+// quotes the raw request, credentials included.
+//
+// # Which path is checked
+//
+// Exclusions are matched against c.Path(): the path as received, decoded
+// when fiber.Config.UnescapePath is set. Fiber routes on that string after
+// folding it, unless configured otherwise: lower-cased (CaseSensitive
+// false) and with trailing slashes removed (StrictRouting false). The
+// folds only let other spellings ("/HEALTH", "/health/") reach a public
+// route; they are not excluded and need credentials (the adapter fails
+// closed). A path rewritten with c.Path(override) by a handler before the
+// middleware is checked as rewritten, and Fiber routes on it too; do not
+// rewrite the path in a handler after it.
+//
+// # Methods
+//
+// app.Get routes HEAD to the GET route, but app.Add(fiber.MethodGet, ...)
+// does not, and the middleware cannot tell which was used, so a
+// "GET /health" exclusion covers GET alone. Exclude "HEAD /health" as
+// well if HEAD must pass. A method-less "/health" covers every method, so
+// its route must answer every method (app.All).
+//
+// # The same bytes as net/http
+//
+// fasthttp trims only spaces around a header value and merges a chunked
+// body's trailer fields into the request headers. The middleware reads
+// values trimmed of spaces and tabs, and ignores trailer fields, so that
+// the credentials forwarded for a request are those net/http, Gin and Echo
+// forward for the same bytes.
 package fiberpassthrough

@@ -12,7 +12,9 @@ import (
 )
 
 func ExampleMiddleware() {
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	// Config sets a read buffer that fits credentials up to the size limit
+	// and an error handler that never echoes request bytes.
+	app := fiber.New(fiberpassthrough.Config())
 	app.Use(fiberpassthrough.Middleware(core.WithExcludedPaths("/health")))
 	app.Get("/me", func(c *fiber.Ctx) error {
 		md, _ := core.FromContext(c.UserContext()) // pass this context to the control-plane client

@@ -1,6 +1,8 @@
 package fiberpassthrough
 
 import (
+	"bytes"
+	"strings"
 	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
@@ -44,16 +46,20 @@ type request struct{ c *fiber.Ctx }
 var (
 	_ extractors.Volatile = request{}
 	_ extractors.Peeker   = request{}
+	_ core.HeadNotGet     = request{}
 )
 
+// Values returns the header's lines, each trimmed of the spaces and tabs
+// around it as net/http trims them, without fields that arrived as
+// chunked-body trailers.
 func (q request) Values(name string) []string {
-	raw := q.c.Request().Header.PeekAll(name)
+	raw := q.lines(name)
 	if len(raw) == 0 {
 		return nil
 	}
 	out := make([]string, len(raw))
 	for i, b := range raw {
-		out[i] = unsafe.String(unsafe.SliceData(b), len(b))
+		out[i] = trimOWS(unsafe.String(unsafe.SliceData(b), len(b)))
 	}
 	return out
 }
@@ -61,11 +67,69 @@ func (q request) Values(name string) []string {
 // Peek is the allocation-free fast path the core uses for whole-header
 // extractors. The value aliases fasthttp's buffer; the core copies it.
 func (q request) Peek(name string) (string, int) {
-	raw := q.c.Request().Header.PeekAll(name)
+	raw := q.lines(name)
 	if len(raw) == 0 {
 		return "", 0
 	}
-	return unsafe.String(unsafe.SliceData(raw[0]), len(raw[0])), len(raw)
+	return trimOWS(unsafe.String(unsafe.SliceData(raw[0]), len(raw[0]))), len(raw)
+}
+
+// lines returns the values fasthttp holds for the header name, less those
+// that came as trailers: fasthttp reads a chunked body before the handler
+// runs and appends its trailer fields to the header list, where net/http
+// keeps them apart in Request.Trailer. The trailer fields follow every
+// header line, so counting the header's lines in the raw header block
+// tells them apart. Only a chunked request can have trailers; fasthttp
+// leaves its content length at -1, or sets it to 0 when the body was empty,
+// so a request without a body (-2) or with a sized one skips the count.
+// A request built in memory rather than read from a connection has no raw
+// header block, and no trailers either.
+func (q request) lines(name string) [][]byte {
+	h := &q.c.Request().Header
+	raw := h.PeekAll(name)
+	if len(raw) == 0 {
+		return nil
+	}
+	if cl := h.ContentLength(); cl != -1 && cl != 0 {
+		return raw
+	}
+	return withoutTrailers(raw, h.RawHeaders(), name)
+}
+
+// withoutTrailers keeps the first values of raw, as many as block has
+// lines named name. An empty block means the request was built in memory,
+// not read from a connection: it has no trailers.
+func withoutTrailers(raw [][]byte, block []byte, name string) [][]byte {
+	if len(block) == 0 {
+		return raw
+	}
+	return raw[:min(len(raw), countLines(block, name))]
+}
+
+// countLines counts the header lines named name (in any case) in a raw
+// header block. A line that continues the one before it (obs-fold) starts
+// with a space or a tab, so it never counts as a line of its own.
+func countLines(block []byte, name string) int {
+	n := 0
+	for len(block) > 0 {
+		line := block
+		if i := bytes.IndexByte(block, '\n'); i >= 0 {
+			line, block = block[:i], block[i+1:]
+		} else {
+			block = nil
+		}
+		if len(line) > len(name) && line[len(name)] == ':' && strings.EqualFold(unsafe.String(unsafe.SliceData(line), len(name)), name) {
+			n++
+		}
+	}
+	return n
+}
+
+// trimOWS removes the spaces and tabs around a value. fasthttp trims only
+// spaces, and keeps the space an obs-fold leaves before a value that starts
+// on a continuation line; net/http trims both, before and after unfolding.
+func trimOWS(v string) string {
+	return strings.Trim(v, " \t")
 }
 
 // Path is the path Fiber routes on, before its case and trailing-slash
@@ -90,3 +154,8 @@ func (q request) Query(name string) []string {
 }
 
 func (request) Volatile() {}
+
+// HeadNotGet: app.Get routes HEAD to the GET route, but a route added with
+// app.Add(fiber.MethodGet, ...) does not, and the middleware cannot tell
+// which it was; a "GET" exclusion therefore covers GET alone.
+func (request) HeadNotGet() {}

@@ -12,7 +12,9 @@ import (
 )
 
 func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	cfg := fiberpassthrough.Config()
+	cfg.DisableStartupMessage = true
+	app := fiber.New(cfg)
 	app.Use(fiberpassthrough.Middleware(opts...))
 	app.All("/*", func(c *fiber.Ctx) error {
 		h(c.UserContext())
@@ -35,5 +37,5 @@ func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, conformance.Harness{Serve: serve})
+	conformance.Run(t, conformance.Harness{Serve: serve, Variants: variants})
 }

@@ -13,8 +13,9 @@ import (
 
 func ExampleMiddleware() {
 	r := gin.New()
+	r.RedirectTrailingSlash = false // "/me/" gets the middleware's 401, not a redirect
 	r.Use(ginpassthrough.Middleware(
-		core.WithExcludedPaths("/health"),
+		core.WithExcludedPaths("GET /health"),
 		core.WithExtractors(extractors.Authorization(), extractors.Header("X-API-Key")),
 	))
 	r.GET("/me", func(c *gin.Context) {

@@ -15,7 +15,13 @@ import (
 func Middleware(opts ...core.Option) gin.HandlerFunc {
 	engine := core.MustNew(opts...)
 	return func(c *gin.Context) {
-		d := engine.Decide(httppassthrough.NewRequest(c.Request))
+		var d core.Decision
+		if req := httppassthrough.NewRawPathRequest(c.Request); c.FullPath() != "" {
+			d = engine.Decide(req)
+		} else {
+			// NoRoute or NoMethod: no excluded route will answer.
+			d = engine.DecideNoRoute(req)
+		}
 		if rej := d.Rejection(); rej != nil {
 			httppassthrough.WriteRejection(c.Writer, rej)
 			c.Abort()

@@ -26,5 +26,5 @@ func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, conformance.Harness{Serve: serve})
+	conformance.Run(t, conformance.Harness{Serve: serve, Variants: variants})
 }

@@ -21,7 +21,10 @@ import (
 // the incoming metadata wholesale.
 //
 // Exclusions ([core.WithExcludedPaths]) match full method names such as
-// "/pkg.Service/Method" exactly. Missing credentials fail the call with
+// "/pkg.Service/Method" exactly: info.FullMethod, the request's :path,
+// which grpc-go dispatches on (another spelling, such as one without the
+// leading "/", reaches the same method but is not excluded). Every call's
+// method is POST, so a "GET" pattern never excludes an RPC. Missing credentials fail the call with
 // codes.Unauthenticated, malformed or ambiguous ones with
 // codes.InvalidArgument, oversized ones with codes.ResourceExhausted; the
 // handler does not run.

@@ -85,8 +85,9 @@ func (q request) Peek(name string) (string, int) {
 	return v[0], len(v)
 }
 
-// Path is the escaped path: what ServeMux, chi and gorilla route on before
-// they clean or decode it.
+// Path is the escaped path, r.URL.EscapedPath(): what ServeMux routes on
+// (it redirects a path it would clean) and what chi and gorilla route on
+// before they decode it.
 func (q request) Path() string { return q.r.URL.EscapedPath() }
 
 // Method is the request method.
@@ -97,5 +98,38 @@ func (q request) Method() string { return q.r.Method }
 func (q request) Query(name string) []string { return q.r.URL.Query()[name] }
 
 // NewRequest returns the [extractors.Request] view of r, for adapters of
-// frameworks built on net/http.
+// frameworks built on net/http whose router, like ServeMux, routes on
+// r.URL.EscapedPath() and sends HEAD to GET routes.
 func NewRequest(r *http.Request) extractors.Request { return request{r} }
+
+// NewRawPathRequest returns the [extractors.Request] view of r for routers
+// that route on r.URL.RawPath when it is set and on r.URL.Path otherwise,
+// and send HEAD only to HEAD routes: Echo (echo.GetPath) and Gin. Its Path
+// is that string, read when the middleware runs, so that it sees what a
+// rewrite before routing (Echo's Pre middleware) left: a rewrite of Path
+// that leaves a stale RawPath is routed, and checked, on the RawPath.
+//
+// Gin without UseRawPath routes on r.URL.Path. Whenever this Path is
+// excluded it holds no '%', so RawPath (if set) decodes to itself and
+// equals r.URL.Path: both routers dispatch on the excluded string. Encoded
+// spellings of an excluded path need credentials (they fail closed).
+func NewRawPathRequest(r *http.Request) extractors.Request { return rawPathRequest{request{r}} }
+
+type rawPathRequest struct{ request }
+
+var (
+	_ extractors.Request = rawPathRequest{}
+	_ extractors.Peeker  = rawPathRequest{}
+	_ core.HeadNotGet    = rawPathRequest{}
+)
+
+// Path is r.URL.RawPath when set, else r.URL.Path.
+func (q rawPathRequest) Path() string {
+	if p := q.r.URL.RawPath; p != "" {
+		return p
+	}
+	return q.r.URL.Path
+}
+
+// HeadNotGet says the router sends HEAD only to HEAD routes.
+func (rawPathRequest) HeadNotGet() {}

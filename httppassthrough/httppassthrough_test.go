@@ -21,8 +21,25 @@ func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.
 	return conformance.HTTPClient(srv.Listener.Addr().String())
 }
 
+// serveMux is the conformance variant: the middleware wrapping a
+// ServeMux, as documented.
+func serveMux(t *testing.T, opts []core.Option, public []conformance.Public, h conformance.RouteHandler) conformance.Client {
+	mux := http.NewServeMux()
+	for _, p := range public {
+		route := func(w http.ResponseWriter, r *http.Request) { h(r.Context(), p.Pattern()) }
+		mux.HandleFunc(p.Pattern(), route)
+		if p.Prefix {
+			mux.HandleFunc(p.Pattern()+"/", route)
+		}
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { h(r.Context(), conformance.Protected) })
+	srv := httptest.NewServer(httppassthrough.Middleware(opts...)(mux))
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
 func TestConformance(t *testing.T) {
-	conformance.Run(t, conformance.Harness{Serve: serve})
+	conformance.Run(t, conformance.Harness{Serve: serve, Variants: []conformance.Variant{{Name: "ServeMux", Serve: serveMux}}})
 }
 
 type ctxKey struct{}

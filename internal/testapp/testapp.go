@@ -53,6 +53,7 @@ func Start(t testing.TB, fw string, opts []core.Option, h Handler) string {
 		return srv.Listener.Addr().String()
 	case "gin":
 		r := gin.New()
+		r.RedirectTrailingSlash = false // the documented setup
 		r.Use(ginpassthrough.Middleware(opts...))
 		r.Any("/*path", func(c *gin.Context) {
 			code, body := h(c.Request.Context(), c.GetHeader)
@@ -72,7 +73,9 @@ func Start(t testing.TB, fw string, opts []core.Option, h Handler) string {
 		t.Cleanup(srv.Close)
 		return srv.Listener.Addr().String()
 	case "fiber":
-		app := fiber.New(fiber.Config{DisableStartupMessage: true})
+		cfg := fiberpassthrough.Config() // the documented setup
+		cfg.DisableStartupMessage = true
+		app := fiber.New(cfg)
 		app.Use(fiberpassthrough.Middleware(opts...))
 		app.All("/*", func(c *fiber.Ctx) error {
 			// c.Get aliases fasthttp's buffer, reused after the handler.
