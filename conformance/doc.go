@@ -21,5 +21,13 @@
 //		conformance.Run(t, conformance.Harness{Serve: serve})
 //	}
 //
+// [RunClient] holds a forwarding client to the client-side promises over
+// real loopback servers: exactly the caller's credentials, one value per
+// key; nothing without credentials; nothing in plaintext, checked per
+// request; nothing after a redirect to another origin or a downgrade; no
+// previous caller's credentials on a reused request; no mixing between
+// concurrent callers; no retry of a rejected call. [TransportHarness]
+// adapts any credential-forwarding http.RoundTripper to it.
+//
 // The package imports no web framework.
 package conformance

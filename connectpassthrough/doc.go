@@ -11,11 +11,11 @@
 // connect.CodeUnauthenticated before anything is sent. Connect clients do
 // not retry.
 //
-// [ServerInterceptor] is the server-side adapter: it extracts credentials
-// from incoming Connect, gRPC and gRPC-Web requests with the same core as
-// every other adapter, exclusions matching full procedure names such as
-// "/pkg.Service/Method": the procedure of the handler the call was routed
-// to (Spec().Procedure), not the raw request path, with the method taken as
-// POST for every call (Connect GET calls included), so a "GET" pattern
-// never excludes a call.
+// [ServerInterceptor] is the server-side adapter: it extracts
+// credentials from incoming Connect, gRPC and gRPC-Web requests with the
+// same core as every other adapter, exclusions matching full procedure
+// names such as "/pkg.Service/Method": the procedure of the handler the
+// call was routed to (Spec().Procedure), not the raw request path, with
+// the method taken as POST for every call (Connect GET calls included), so
+// a "GET" pattern never excludes a call.
 package connectpassthrough

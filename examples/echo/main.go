@@ -39,7 +39,7 @@ func main() {
 func newServer(identity controlplanev1.IdentityServiceClient) *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
-	e.Use(echopassthrough.Middleware(core.WithExcludedPaths("GET /health")))
+	e.Use(echopassthrough.Middleware(core.WithExcludedPaths("GET /health"))) // e.Use, not e.Pre
 	e.GET("/health", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})

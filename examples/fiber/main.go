@@ -32,12 +32,14 @@ func main() {
 }
 
 func newApp(identity controlplanev1.IdentityServiceClient) *fiber.App {
-	app := fiber.New(fiber.Config{
-		DisableStartupMessage: true,
-		ReadTimeout:           10 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           60 * time.Second,
-	})
+	// A read buffer that fits 8 KiB credentials, and errors that never echo
+	// the request; then the usual timeouts.
+	cfg := fiberpassthrough.Config()
+	cfg.DisableStartupMessage = true
+	cfg.ReadTimeout = 10 * time.Second
+	cfg.WriteTimeout = 30 * time.Second
+	cfg.IdleTimeout = 60 * time.Second
+	app := fiber.New(cfg)
 	app.Use(fiberpassthrough.Middleware(core.WithExcludedPaths("GET /health")))
 	app.Get("/health", func(c *fiber.Ctx) error {
 		return c.JSON(fiber.Map{"status": "ok"})

@@ -41,6 +41,7 @@ func main() {
 
 func newRouter(identity controlplanev1.IdentityServiceClient) *gin.Engine {
 	r := gin.New()
+	r.RedirectTrailingSlash = false // answer /me/ with 401, not a redirect that reveals the route
 	r.Use(ginpassthrough.Middleware(core.WithExcludedPaths("GET /health")))
 	r.GET("/health", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})

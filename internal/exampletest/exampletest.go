@@ -64,6 +64,9 @@ func ControlPlaneURLs(t *testing.T) (grpcURL, connectURL, aliceKey string) {
 	return grpcURL, connectURL, aliceKey
 }
 
+// noRedirects shows a redirect as the answer it is, instead of following it.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
 // Story sends the README's requests to the app at base ("http://host:port")
 // and checks each answer.
 func Story(t *testing.T, base, aliceKey string) {
@@ -75,6 +78,7 @@ func Story(t *testing.T, base, aliceKey string) {
 	}{
 		{"GET", "/health", "", 200, `"status":"ok"`},
 		{"GET", "/me", "", 401, `Authentication credentials required`},
+		{"GET", "/me/", "", 401, `Authentication credentials required`},
 		{"POST", "/health", "", 401, `Authentication credentials required`},
 		{"GET", "/me", "Bearer " + aliceKey, 200, `"subject":"alice"`},
 		{"GET", "/me", "Bearer cp_not-a-key", 502, `Unauthenticated`},
@@ -86,7 +90,7 @@ func Story(t *testing.T, base, aliceKey string) {
 		if tc.auth != "" {
 			req.Header.Set("Authorization", tc.auth)
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := noRedirects.Do(req)
 		if err != nil {
 			t.Fatalf("%s %s: %v", tc.method, tc.path, err)
 		}

@@ -103,6 +103,9 @@ func (s *Service) respond(rl *requestLog, route string, f func() Reply) Reply {
 // GinHandler returns the service as a Gin engine.
 func (s *Service) GinHandler() http.Handler {
 	r := gin.New()
+	// Answer /me/ with 401 rather than a redirect that tells an
+	// unauthenticated caller which routes exist.
+	r.RedirectTrailingSlash = false
 	r.Use(func(c *gin.Context) {
 		start := time.Now()
 		rl := &requestLog{id: requestID(c.Request.Header.Values(RequestIDHeader))}
@@ -205,21 +208,24 @@ func (s *Service) EchoHandler() http.Handler {
 // out of fasthttp's buffers before use. The body is read raw, with
 // c.Request().Body(): Fiber's c.Body() would decompress it without a limit.
 func (s *Service) FiberApp() *fiber.App {
-	app := fiber.New(fiber.Config{
-		DisableStartupMessage: true,
-		BodyLimit:             MaxBodySize,
-		ReadTimeout:           s.readTimeout,
-		WriteTimeout:          s.writeTimeout(),
-		IdleTimeout:           s.idleTimeout,
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			code := http.StatusInternalServerError
-			var fe *fiber.Error
-			if errors.As(err, &fe) {
-				code = fe.Code
-			}
-			return c.Status(code).JSON(detail{http.StatusText(code)})
-		},
-	})
+	// The adapter's recommended setup (a read buffer that fits 8 KiB
+	// credentials), with the service's own limits and a JSON error body
+	// that, like the adapter's ErrorHandler, never echoes the request.
+	cfg := fiberpassthrough.Config()
+	cfg.DisableStartupMessage = true
+	cfg.BodyLimit = MaxBodySize
+	cfg.ReadTimeout = s.readTimeout
+	cfg.WriteTimeout = s.writeTimeout()
+	cfg.IdleTimeout = s.idleTimeout
+	cfg.ErrorHandler = func(c *fiber.Ctx, err error) error {
+		code := http.StatusInternalServerError
+		var fe *fiber.Error
+		if errors.As(err, &fe) {
+			code = fe.Code
+		}
+		return c.Status(code).JSON(detail{http.StatusText(code)})
+	}
+	app := fiber.New(cfg)
 	app.Use(func(c *fiber.Ctx) error {
 		start := time.Now()
 		var ids []string

@@ -129,6 +129,9 @@ type result struct {
 	raw    string
 }
 
+// noRedirects shows a redirect as the answer it is, instead of following it.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
 func do(t *testing.T, method, url, body string, header ...string) result {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
@@ -138,7 +141,7 @@ func do(t *testing.T, method, url, body string, header ...string) result {
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Add(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := noRedirects.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,6 +219,10 @@ func readmeStory(t *testing.T, proto, fw string) {
 
 	noKey := do(t, "GET", base+"/me", "")
 	expect(t, "no key", noKey, 401, "detail", "Authentication credentials required")
+	// Not a redirect to /me that would tell an unauthenticated caller the
+	// route exists (Gin's RedirectTrailingSlash), nor a 404 that says it
+	// does not.
+	expect(t, "no key, trailing slash", do(t, "GET", base+"/me/", ""), 401, "detail", "Authentication credentials required")
 	if noKey.header.Get("WWW-Authenticate") != "Bearer" {
 		t.Fatal("401 without WWW-Authenticate: Bearer")
 	}
