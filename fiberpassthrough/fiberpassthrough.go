@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/extractors"
@@ -23,6 +24,11 @@ import (
 func Middleware(opts ...core.Option) fiber.Handler {
 	engine := core.MustNew(opts...)
 	return func(c *fiber.Ctx) error {
+		if spacedName(c.Request().Header.RawHeaders()) {
+			// Answered by the app's ErrorHandler, as fasthttp's own parse
+			// errors are; Config's says "Bad Request" and nothing else.
+			return fiber.ErrBadRequest
+		}
 		d := engine.Decide(request{c})
 		if rej := d.Rejection(); rej != nil {
 			if ch := rej.Challenge(); ch != "" {
@@ -84,16 +90,53 @@ func (q request) Peek(name string) (string, int) {
 // so a request without a body (-2) or with a sized one skips the count.
 // A request built in memory rather than read from a connection has no raw
 // header block, and no trailers either.
+//
+// Once something before the middleware made fasthttp parse the cookies
+// (c.Cookies, for one), fasthttp takes the Cookie lines out of its header
+// list and answers one line rebuilt from the parsed cookies, an empty one
+// when there were none: that would refuse every request without cookies
+// as malformed and merge two Cookie lines into one. The Cookie header is
+// then read from the header block as received (a second scan of the
+// headers, which installing the middleware before anything that reads
+// cookies avoids).
 func (q request) lines(name string) [][]byte {
 	h := &q.c.Request().Header
 	raw := h.PeekAll(name)
 	if len(raw) == 0 {
 		return nil
 	}
+	block := h.RawHeaders()
+	if len(raw) == 1 && len(block) > 0 && strings.EqualFold(name, fiber.HeaderCookie) && cookiesParsed(h, raw[0]) {
+		return asReceived(h, name)
+	}
 	if cl := h.ContentLength(); cl != -1 && cl != 0 {
 		return raw
 	}
-	return withoutTrailers(raw, h.RawHeaders(), name)
+	return withoutTrailers(raw, block, name)
+}
+
+// cookiesParsed reports whether fasthttp has parsed the request's cookies,
+// given first, the one Cookie line PeekAll answered: parsed, PeekAll
+// rebuilds the line into a new buffer on every call (nil when there were
+// no cookies); unparsed, it answers the same buffer of its header list.
+func cookiesParsed(h *fasthttp.RequestHeader, first []byte) bool {
+	if len(first) == 0 {
+		return true
+	}
+	again := h.PeekAll(fiber.HeaderCookie)
+	return len(again) != 1 || unsafe.SliceData(again[0]) != unsafe.SliceData(first)
+}
+
+// asReceived collects the values of the header called name from the header
+// block as received (which holds no trailers), in order.
+func asReceived(h *fasthttp.RequestHeader, name string) [][]byte {
+	var out [][]byte
+	h.VisitAllInOrder(func(k, v []byte) {
+		if strings.EqualFold(unsafe.String(unsafe.SliceData(k), len(k)), name) {
+			out = append(out, v)
+		}
+	})
+	return out
 }
 
 // withoutTrailers keeps the first values of raw, as many as block has
@@ -123,6 +166,37 @@ func countLines(block []byte, name string) int {
 		}
 	}
 	return n
+}
+
+// spacedName reports whether a header name in the raw header block holds a
+// space ("X Bad: y", "Authorization : x", or a line with no colon). The
+// fasthttp that Fiber v2 pins refuses such a request itself; from v1.69,
+// which a build that also uses Fiber v3 selects, fasthttp accepts the line
+// and keeps it under a name no lookup finds, where net/http (and so Gin and
+// Echo) refuse the request with 400. Refusing it here keeps the same bytes
+// getting the same answer on either fasthttp. (fiber3passthrough, a module
+// of its own, has the same function.)
+func spacedName(block []byte) bool {
+	for len(block) > 0 {
+		line := block
+		if i := bytes.IndexByte(block, '\n'); i >= 0 {
+			line, block = block[:i], block[i+1:]
+		} else {
+			block = nil
+		}
+		if len(line) == 0 || line[0] == ' ' || line[0] == '\t' { // obs-fold continues a value
+			continue
+		}
+		for _, b := range line {
+			if b == ':' {
+				break
+			}
+			if b == ' ' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // trimOWS removes the spaces and tabs around a value. fasthttp trims only
