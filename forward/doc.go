@@ -14,5 +14,10 @@
 // take core.Option, panic instead, because they are built inside a
 // middleware chain where no error can be returned.)
 //
+// A service uses the options. [Config], [NewConfig], [Specific] and
+// [WithSpecific] are for authors of forwarding clients: how a client reads
+// the shared options and finds, or refuses, options meant for one kind of
+// client only.
+//
 // The package imports only the standard library and core.
 package forward

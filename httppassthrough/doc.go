@@ -26,4 +26,12 @@
 // each excluded GET route (chi's middleware.GetHead does), or exclude only
 // methods that reach the excluded route. A method-less exclusion covers
 // every method, so its route must answer every method too.
+//
+// # For adapter authors
+//
+// [Middleware] and [NewTransport] are what a service uses. Adapters of
+// other frameworks built on net/http share the rest: [NewRequest] (the
+// request view over r.URL.EscapedPath()), [NewRawPathRequest] (over
+// r.URL.RawPath when set, for routers that route on it, as Gin and Echo
+// do) and [WriteRejection].
 package httppassthrough
