@@ -62,13 +62,7 @@ func lines(h *fasthttp.RequestHeader, name string) (parsed [][]byte, received []
 // public API.)
 func countLines(block []byte, name string) int {
 	n := 0
-	for len(block) > 0 {
-		line := block
-		if i := bytes.IndexByte(block, '\n'); i >= 0 {
-			line, block = block[:i], block[i+1:]
-		} else {
-			block = nil
-		}
+	for line := range bytes.Lines(block) {
 		if len(line) > len(name) && line[len(name)] == ':' && strings.EqualFold(unsafe.String(unsafe.SliceData(line), len(name)), name) {
 			n++
 		}
@@ -83,13 +77,7 @@ func countLines(block []byte, name string) int {
 // middleware refuses it too, so that the same bytes get the same answer
 // from every adapter and a malformed request forwards nothing.
 func spacedName(block []byte) bool {
-	for len(block) > 0 {
-		line := block
-		if i := bytes.IndexByte(block, '\n'); i >= 0 {
-			line, block = block[:i], block[i+1:]
-		} else {
-			block = nil
-		}
+	for line := range bytes.Lines(block) {
 		if len(line) == 0 || line[0] == ' ' || line[0] == '\t' { // obs-fold continues a value
 			continue
 		}

@@ -154,13 +154,7 @@ func withoutTrailers(raw [][]byte, block []byte, name string) [][]byte {
 // with a space or a tab, so it never counts as a line of its own.
 func countLines(block []byte, name string) int {
 	n := 0
-	for len(block) > 0 {
-		line := block
-		if i := bytes.IndexByte(block, '\n'); i >= 0 {
-			line, block = block[:i], block[i+1:]
-		} else {
-			block = nil
-		}
+	for line := range bytes.Lines(block) {
 		if len(line) > len(name) && line[len(name)] == ':' && strings.EqualFold(unsafe.String(unsafe.SliceData(line), len(name)), name) {
 			n++
 		}
@@ -177,13 +171,7 @@ func countLines(block []byte, name string) int {
 // getting the same answer on either fasthttp. (fiber3passthrough, a module
 // of its own, has the same function.)
 func spacedName(block []byte) bool {
-	for len(block) > 0 {
-		line := block
-		if i := bytes.IndexByte(block, '\n'); i >= 0 {
-			line, block = block[:i], block[i+1:]
-		} else {
-			block = nil
-		}
+	for line := range bytes.Lines(block) {
 		if len(line) == 0 || line[0] == ' ' || line[0] == '\t' { // obs-fold continues a value
 			continue
 		}

@@ -1,7 +1,6 @@
 package fiberpassthrough_test
 
 import (
-	"net"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,28 +11,26 @@ import (
 )
 
 func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
-	cfg := fiberpassthrough.Config()
-	cfg.DisableStartupMessage = true
-	app := fiber.New(cfg)
-	app.Use(fiberpassthrough.Middleware(opts...))
-	app.All("/*", func(c *fiber.Ctx) error {
-		h(c.UserContext())
-		return c.SendString("ok")
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	return serveBehind()(t, opts, h)
+}
+
+// serveBehind is the suite's harness on the recommended Config, with the
+// given middleware installed before the adapter.
+func serveBehind(before ...fiber.Handler) func(*testing.T, []core.Option, conformance.Handler) conformance.Client {
+	return func(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+		cfg := fiberpassthrough.Config()
+		cfg.DisableStartupMessage = true
+		app := fiber.New(cfg)
+		for _, mw := range before {
+			app.Use(mw)
+		}
+		app.Use(fiberpassthrough.Middleware(opts...))
+		app.All("/*", func(c *fiber.Ctx) error {
+			h(c.UserContext())
+			return c.SendString("ok")
+		})
+		return listen(t, app)
 	}
-	done := make(chan error, 1)
-	go func() { done <- app.Listener(ln) }()
-	t.Cleanup(func() {
-		// Shutdown does nothing if Listener has not started serving yet;
-		// closing the listener then stops it.
-		_ = app.Shutdown()
-		_ = ln.Close()
-		<-done
-	})
-	return conformance.HTTPClient(ln.Addr().String())
 }
 
 func TestConformance(t *testing.T) {
