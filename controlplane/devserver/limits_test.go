@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -26,6 +25,7 @@ import (
 	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
 	"github.com/passthrough-go/passthrough/forward"
+	"github.com/passthrough-go/passthrough/internal/slowconn"
 )
 
 const runKey = "cp_runner_0123456789abcdef"
@@ -188,37 +188,6 @@ func TestCompressedRequestsAreBounded(t *testing.T) {
 	}
 }
 
-// waitClosed reads from conn until the server closes it. The deadline is
-// only a safety net: the test passes as soon as the server hangs up.
-func waitClosed(t *testing.T, what string, conn net.Conn) {
-	t.Helper()
-	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
-	_, err := io.Copy(io.Discard, conn)
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		t.Fatalf("%s: the server kept the connection open", what)
-	}
-}
-
-// trickle writes b a byte at a time until the server closes the
-// connection; it reports how many bytes it got to write.
-func trickle(conn net.Conn, b []byte) chan int {
-	n := make(chan int, 1)
-	go func() {
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for i := range b {
-			if _, err := conn.Write(b[i : i+1]); err != nil {
-				n <- i
-				return
-			}
-			<-tick.C
-		}
-		n <- len(b)
-	}()
-	return n
-}
-
 // Slow and idle clients are dropped, on both endpoints.
 func TestSlowAndIdleClientsAreDropped(t *testing.T) {
 	const short = 300 * time.Millisecond
@@ -238,16 +207,16 @@ func TestSlowAndIdleClientsAreDropped(t *testing.T) {
 	if _, err := conn.Write([]byte(head)); err != nil {
 		t.Fatal(err)
 	}
-	sent := trickle(conn, bytes.Repeat([]byte(" "), 1000))
-	waitClosed(t, "Connect, body a byte at a time", conn)
+	sent := slowconn.Trickle(conn, bytes.Repeat([]byte(" "), 1000))
+	slowconn.WaitClosed(t, "Connect, body a byte at a time", conn)
 	if n := <-sent; n == 1000 {
 		t.Fatal("Connect: the whole slow body was accepted")
 	}
 
 	// Connect: headers a byte at a time.
 	conn = dial(connectAddr)
-	sent = trickle(conn, []byte("GET / HTTP/1.1\r\nHost: x\r\n"+strings.Repeat("X-Pad: y\r\n", 100)+"\r\n"))
-	waitClosed(t, "Connect, headers a byte at a time", conn)
+	sent = slowconn.Trickle(conn, []byte("GET / HTTP/1.1\r\nHost: x\r\n"+strings.Repeat("X-Pad: y\r\n", 100)+"\r\n"))
+	slowconn.WaitClosed(t, "Connect, headers a byte at a time", conn)
 	<-sent
 
 	// Connect: an idle keep-alive connection after one request.
@@ -255,10 +224,10 @@ func TestSlowAndIdleClientsAreDropped(t *testing.T) {
 	if _, err := conn.Write([]byte("POST " + controlplanev1connect.IdentityServiceWhoAmIProcedure + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")); err != nil {
 		t.Fatal(err)
 	}
-	waitClosed(t, "Connect, idle keep-alive connection", conn)
+	slowconn.WaitClosed(t, "Connect, idle keep-alive connection", conn)
 
 	// gRPC: a connection that never says anything.
-	waitClosed(t, "gRPC, silent connection", dial(grpcAddr))
+	slowconn.WaitClosed(t, "gRPC, silent connection", dial(grpcAddr))
 
 	// gRPC: an idle connection after a call.
 	closed := make(chan struct{})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/internal/slowconn"
 	"github.com/passthrough-go/passthrough/internal/webhook"
 )
 
@@ -121,15 +122,15 @@ func TestSlowAndIdleClientsAreDropped(t *testing.T) {
 			if _, err := conn.Write([]byte(head)); err != nil {
 				t.Fatal(err)
 			}
-			sent := trickle(conn, bytes.Repeat([]byte(" "), 1000))
-			waitClosed(t, "body a byte at a time", conn)
+			sent := slowconn.Trickle(conn, bytes.Repeat([]byte(" "), 1000))
+			slowconn.WaitClosed(t, "body a byte at a time", conn)
 			if n := <-sent; n == 1000 {
 				t.Fatal("the whole slow body was accepted")
 			}
 
 			conn = dial()
-			sent = trickle(conn, []byte("GET /health HTTP/1.1\r\nHost: x\r\n"+strings.Repeat("X-Pad: y\r\n", 100)+"\r\n"))
-			waitClosed(t, "headers a byte at a time", conn)
+			sent = slowconn.Trickle(conn, []byte("GET /health HTTP/1.1\r\nHost: x\r\n"+strings.Repeat("X-Pad: y\r\n", 100)+"\r\n"))
+			slowconn.WaitClosed(t, "headers a byte at a time", conn)
 			if n := <-sent; n == len("GET /health HTTP/1.1\r\nHost: x\r\n"+strings.Repeat("X-Pad: y\r\n", 100)+"\r\n") {
 				t.Fatal("the whole slow request was accepted")
 			}
@@ -138,9 +139,9 @@ func TestSlowAndIdleClientsAreDropped(t *testing.T) {
 			if _, err := conn.Write([]byte("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
 				t.Fatal(err)
 			}
-			waitClosed(t, "idle keep-alive connection", conn)
+			slowconn.WaitClosed(t, "idle keep-alive connection", conn)
 
-			waitClosed(t, "silent connection", dial())
+			slowconn.WaitClosed(t, "silent connection", dial())
 		})
 	}
 }

@@ -1,4 +1,7 @@
-package webhook_test
+// Package slowconn is test support for the servers' timeouts: a client
+// that sends a byte at a time, and a wait for the server to hang up. It is
+// not library code.
+package slowconn
 
 import (
 	"errors"
@@ -8,9 +11,9 @@ import (
 	"time"
 )
 
-// waitClosed reads from conn until the server closes it. The deadline is
+// WaitClosed reads from conn until the server closes it. The deadline is
 // only a safety net: the test goes on as soon as the server hangs up.
-func waitClosed(t *testing.T, what string, conn net.Conn) {
+func WaitClosed(t testing.TB, what string, conn net.Conn) {
 	t.Helper()
 	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
 	_, err := io.Copy(io.Discard, conn)
@@ -20,9 +23,9 @@ func waitClosed(t *testing.T, what string, conn net.Conn) {
 	}
 }
 
-// trickle writes b a byte at a time until the server closes the
+// Trickle writes b a byte at a time until the server closes the
 // connection; it reports how many bytes it got to write.
-func trickle(conn net.Conn, b []byte) chan int {
+func Trickle(conn net.Conn, b []byte) chan int {
 	n := make(chan int, 1)
 	go func() {
 		tick := time.NewTicker(20 * time.Millisecond)
