@@ -20,11 +20,11 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 
 	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/internal/flagcheck"
 )
 
 func main() {
@@ -77,11 +77,11 @@ func run(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if err := checkAddress(*listen); err != nil {
+	if err := flagcheck.Address(*listen); err != nil {
 		return fmt.Errorf("-listen: %w", err)
 	}
 	if *connectListen != "" {
-		if err := checkAddress(*connectListen); err != nil {
+		if err := flagcheck.Address(*connectListen); err != nil {
 			return fmt.Errorf("-connect-listen: %w", err)
 		}
 	}
@@ -128,16 +128,4 @@ func run(args []string) error {
 		srv.Stop()
 	}()
 	return srv.Serve(ln)
-}
-
-// checkAddress accepts host:port with a port from 0 to 65535.
-func checkAddress(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return err
-	}
-	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return fmt.Errorf("invalid port %q", port)
-	}
-	return nil
 }

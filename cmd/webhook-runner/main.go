@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/internal/flagcheck"
 	"github.com/passthrough-go/passthrough/internal/webhook"
 )
 
@@ -102,7 +103,7 @@ func run(args []string) error {
 			return fmt.Errorf("%s must be positive, not %v", d.flag, d.v)
 		}
 	}
-	if err := checkAddress(*listen); err != nil {
+	if err := flagcheck.Address(*listen); err != nil {
 		return fmt.Errorf("-listen: %w", err)
 	}
 	if !slices.Contains(frameworks(), *framework) {
@@ -153,18 +154,6 @@ func run(args []string) error {
 		Logger:          logger,
 		Out:             os.Stdout,
 	})
-}
-
-// checkAddress accepts host:port with a port from 0 to 65535.
-func checkAddress(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return err
-	}
-	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return fmt.Errorf("invalid port %q", port)
-	}
-	return nil
 }
 
 func envOr(name, def string) string {
