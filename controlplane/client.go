@@ -3,55 +3,55 @@ package controlplane
 import (
 	"context"
 	"errors"
+	"io"
+	"iter"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"connectrpc.com/connect"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/passthrough-go/passthrough/connectpassthrough"
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
-// Client is a connection to a control plane, over gRPC or Connect, whose
-// every call carries the credentials of the context it is made with, with
-// default project, domain and org for calls that do not name them.
+// Client is a connection to a Flyte 2 control plane, over gRPC or Connect,
+// whose every call carries the credentials of the context it is made with,
+// with the default project and domain, and the org, that identifiers are
+// built with.
 //
 // Whatever the protocol, errors carry gRPC status codes (status.Code works
 // on them; Connect's codes are the same numbers).
 type Client struct {
-	api   api
-	close func() error
+	conn    *grpc.ClientConn // gRPC, or
+	connect map[string]any   // Connect: *connect.Client by procedure
+	close   func() error
 
 	Project, Domain, Org string
-}
-
-// api is the control-plane API without protocol-specific call options.
-type api interface {
-	WhoAmI(context.Context, *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error)
-	RegisterTask(context.Context, *controlplanev1.RegisterTaskRequest) (*controlplanev1.RegisterTaskResponse, error)
-	GetTask(context.Context, *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error)
-	ListTasks(context.Context, *controlplanev1.ListTasksRequest) (*controlplanev1.ListTasksResponse, error)
-	CreateRun(context.Context, *controlplanev1.CreateRunRequest) (*controlplanev1.CreateRunResponse, error)
-	GetRun(context.Context, *controlplanev1.GetRunRequest) (*controlplanev1.GetRunResponse, error)
-	ListRuns(context.Context, *controlplanev1.ListRunsRequest) (*controlplanev1.ListRunsResponse, error)
 }
 
 // Init connects to the control plane at endpoint over gRPC: the Go form of
 // Python's init_passthrough(endpoint, project, domain, org, insecure).
 // endpoint is required; it is a target of [grpcpassthrough.NewClient]
 // ("host:port", "https://host[:port]", or "http://host[:port]" with
-// [forward.WithInsecure]). Connections use TLS with the system roots
-// unless opts say otherwise. opts are the options every forwarding client
-// takes, and the gRPC ones ([grpcpassthrough.WithTLSConfig],
-// [grpcpassthrough.WithDialOptions]).
+// [forward.WithInsecure]). org is required: Flyte 2's identifiers need a
+// non-empty org ([OrgFromEndpoint] derives it as the Python SDK does).
+// Connections use TLS with the system roots unless opts say otherwise. opts
+// are the options every forwarding client takes, and the gRPC ones
+// ([grpcpassthrough.WithTLSConfig], [grpcpassthrough.WithDialOptions]).
 func Init(endpoint, project, domain, org string, opts ...forward.Option) (*Client, error) {
 	if endpoint == "" {
 		return nil, errors.New("passthrough: controlplane.Init: endpoint is required")
+	}
+	if err := checkOrg("Init", org); err != nil {
+		return nil, err
 	}
 	conn, err := grpcpassthrough.NewClient(endpoint, opts...)
 	if err != nil {
@@ -63,152 +63,221 @@ func Init(endpoint, project, domain, org string, opts ...forward.Option) (*Clien
 // NewClient wraps a gRPC connection you built yourself, for example with
 // [grpcpassthrough.DialOptions]. Close closes conn.
 func NewClient(conn *grpc.ClientConn, project, domain, org string) *Client {
-	return &Client{
-		api: grpcAPI{
-			IdentityServiceClient: controlplanev1.NewIdentityServiceClient(conn),
-			TaskServiceClient:     controlplanev1.NewTaskServiceClient(conn),
-			RunServiceClient:      controlplanev1.NewRunServiceClient(conn),
-		},
-		close:   conn.Close,
-		Project: project, Domain: domain, Org: org,
-	}
+	return &Client{conn: conn, close: conn.Close, Project: project, Domain: domain, Org: org}
 }
 
-// InitConnect is [Init] over ConnectRPC: baseURL is the control plane's
-// Connect endpoint ("https://host[:port]", or "http://…" with
-// [forward.WithInsecure]), and requests go through
-// [connectpassthrough.NewClient] on top of httpClient (nil for
-// http.DefaultClient's settings), which is copied, not modified.
+// InitConnect is [Init] over the Connect protocol with binary protobuf, as
+// the Python SDK calls Flyte 2: baseURL is the control plane's endpoint
+// ("https://host[:port]", or "http://…" with [forward.WithInsecure]), and
+// requests go through [connectpassthrough.NewClient] on top of httpClient
+// (nil for http.DefaultClient's settings), which is copied, not modified.
+// gzip-compressed answers are accepted.
 func InitConnect(baseURL, project, domain, org string, httpClient *http.Client, opts ...forward.Option) (*Client, error) {
 	if baseURL == "" {
 		return nil, errors.New("passthrough: controlplane.InitConnect: base URL is required")
+	}
+	if err := checkOrg("InitConnect", org); err != nil {
+		return nil, err
 	}
 	hc, err := connectpassthrough.NewClient(baseURL, httpClient, opts...)
 	if err != nil {
 		return nil, err
 	}
+	base := strings.TrimRight(baseURL, "/")
 	return &Client{
-		api: connectAPI{
-			IdentityServiceClient: controlplanev1connect.NewIdentityServiceClient(hc, baseURL),
-			TaskServiceClient:     controlplanev1connect.NewTaskServiceClient(hc, baseURL),
-			RunServiceClient:      controlplanev1connect.NewRunServiceClient(hc, baseURL),
+		connect: map[string]any{
+			UserInfoProcedure:        connect.NewClient[flyte2v1.UserInfoRequest, flyte2v1.UserInfoResponse](hc, base+UserInfoProcedure),
+			ListTasksProcedure:       connect.NewClient[flyte2v1.ListTasksRequest, flyte2v1.ListTasksResponse](hc, base+ListTasksProcedure),
+			GetTaskDetailsProcedure:  connect.NewClient[flyte2v1.GetTaskDetailsRequest, flyte2v1.GetTaskDetailsResponse](hc, base+GetTaskDetailsProcedure),
+			CreateRunProcedure:       connect.NewClient[flyte2v1.CreateRunRequest, flyte2v1.CreateRunResponse](hc, base+CreateRunProcedure),
+			GetRunDetailsProcedure:   connect.NewClient[flyte2v1.GetRunDetailsRequest, flyte2v1.GetRunDetailsResponse](hc, base+GetRunDetailsProcedure),
+			WatchRunDetailsProcedure: connect.NewClient[flyte2v1.WatchRunDetailsRequest, flyte2v1.WatchRunDetailsResponse](hc, base+WatchRunDetailsProcedure),
+			GetActionDataProcedure:   connect.NewClient[flyte2v1.GetActionDataRequest, flyte2v1.GetActionDataResponse](hc, base+GetActionDataProcedure),
+			AbortRunProcedure:        connect.NewClient[flyte2v1.AbortRunRequest, flyte2v1.AbortRunResponse](hc, base+AbortRunProcedure),
 		},
 		close:   func() error { return nil },
 		Project: project, Domain: domain, Org: org,
 	}, nil
 }
 
+// MaxOrgLength is the longest org Flyte 2's task and run identifiers take.
+const MaxOrgLength = 63
+
+func checkOrg(fn, org string) error {
+	if org == "" {
+		return errors.New("passthrough: controlplane." + fn + ": org is required: Flyte 2 identifiers carry a non-empty org (see OrgFromEndpoint)")
+	}
+	if len(org) > MaxOrgLength {
+		return errors.New("passthrough: controlplane." + fn + ": org is longer than 63 characters")
+	}
+	return nil
+}
+
+// OrgFromEndpoint derives the org from a control-plane endpoint as the
+// Python SDK does: the first label of a host name with more than two
+// labels ("tenant.example.cloud" gives "tenant"). It returns "" for a host
+// with two labels or fewer, and for an IP address.
+func OrgFromEndpoint(endpoint string) string {
+	host := endpoint
+	if u, err := url.Parse(endpoint); err == nil && u.Host != "" {
+		host = u.Host
+	} else if i := strings.Index(host, "://"); i >= 0 {
+		host = host[i+3:]
+	}
+	host = strings.TrimPrefix(host, "dns:///")
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(host, ".")
+	if host == "" || net.ParseIP(strings.Trim(host, "[]")) != nil {
+		return ""
+	}
+	labels := strings.Split(host, ".")
+	if len(labels) <= 2 || labels[0] == "" {
+		return ""
+	}
+	return labels[0]
+}
+
 // Close closes the connection.
 func (c *Client) Close() error { return c.close() }
 
-// TaskID names a task, filling in the client's defaults for an empty
-// project or domain, and its org.
-func (c *Client) TaskID(project, domain, name, version string) *controlplanev1.TaskID {
+// TaskID names a task version, filling in the client's defaults for an
+// empty project or domain, and its org.
+func (c *Client) TaskID(project, domain, name, version string) *flyte2v1.TaskIdentifier {
+	project, domain = c.scope(project, domain)
+	return &flyte2v1.TaskIdentifier{Org: c.Org, Project: project, Domain: domain, Name: name, Version: version}
+}
+
+// ProjectID names a project and domain, with the client's defaults and org.
+func (c *Client) ProjectID(project, domain string) *flyte2v1.ProjectIdentifier {
+	project, domain = c.scope(project, domain)
+	return &flyte2v1.ProjectIdentifier{Organization: c.Org, Name: project, Domain: domain}
+}
+
+// RunID names a run, with the client's defaults and org.
+func (c *Client) RunID(project, domain, name string) *flyte2v1.RunIdentifier {
+	project, domain = c.scope(project, domain)
+	return &flyte2v1.RunIdentifier{Org: c.Org, Project: project, Domain: domain, Name: name}
+}
+
+func (c *Client) scope(project, domain string) (string, string) {
 	if project == "" {
 		project = c.Project
 	}
 	if domain == "" {
 		domain = c.Domain
 	}
-	return &controlplanev1.TaskID{Org: c.Org, Project: project, Domain: domain, Name: name, Version: version}
+	return project, domain
 }
 
-// WhoAmI asks who the call's credentials belong to.
-func (c *Client) WhoAmI(ctx context.Context, req *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error) {
-	return c.api.WhoAmI(ctx, req)
+// UserInfo asks who the call's credentials belong to.
+func (c *Client) UserInfo(ctx context.Context, req *flyte2v1.UserInfoRequest) (*flyte2v1.UserInfoResponse, error) {
+	return unary[flyte2v1.UserInfoRequest, flyte2v1.UserInfoResponse](ctx, c, UserInfoProcedure, req)
 }
 
-// RegisterTask registers a task version.
-func (c *Client) RegisterTask(ctx context.Context, req *controlplanev1.RegisterTaskRequest) (*controlplanev1.RegisterTaskResponse, error) {
-	return c.api.RegisterTask(ctx, req)
+// ListTasks lists tasks.
+func (c *Client) ListTasks(ctx context.Context, req *flyte2v1.ListTasksRequest) (*flyte2v1.ListTasksResponse, error) {
+	return unary[flyte2v1.ListTasksRequest, flyte2v1.ListTasksResponse](ctx, c, ListTasksProcedure, req)
 }
 
-// GetTask finds a task version, the latest when none is given.
-func (c *Client) GetTask(ctx context.Context, req *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error) {
-	return c.api.GetTask(ctx, req)
-}
-
-// ListTasks lists the tasks of a project and domain.
-func (c *Client) ListTasks(ctx context.Context, req *controlplanev1.ListTasksRequest) (*controlplanev1.ListTasksResponse, error) {
-	return c.api.ListTasks(ctx, req)
+// GetTaskDetails returns a task version's typed interface and default
+// inputs.
+func (c *Client) GetTaskDetails(ctx context.Context, req *flyte2v1.GetTaskDetailsRequest) (*flyte2v1.GetTaskDetailsResponse, error) {
+	return unary[flyte2v1.GetTaskDetailsRequest, flyte2v1.GetTaskDetailsResponse](ctx, c, GetTaskDetailsProcedure, req)
 }
 
 // CreateRun starts a run.
-func (c *Client) CreateRun(ctx context.Context, req *controlplanev1.CreateRunRequest) (*controlplanev1.CreateRunResponse, error) {
-	return c.api.CreateRun(ctx, req)
+func (c *Client) CreateRun(ctx context.Context, req *flyte2v1.CreateRunRequest) (*flyte2v1.CreateRunResponse, error) {
+	return unary[flyte2v1.CreateRunRequest, flyte2v1.CreateRunResponse](ctx, c, CreateRunProcedure, req)
 }
 
-// GetRun returns a run.
-func (c *Client) GetRun(ctx context.Context, req *controlplanev1.GetRunRequest) (*controlplanev1.GetRunResponse, error) {
-	return c.api.GetRun(ctx, req)
+// GetRunDetails returns a run's phase and, once it failed, its error.
+func (c *Client) GetRunDetails(ctx context.Context, req *flyte2v1.GetRunDetailsRequest) (*flyte2v1.GetRunDetailsResponse, error) {
+	return unary[flyte2v1.GetRunDetailsRequest, flyte2v1.GetRunDetailsResponse](ctx, c, GetRunDetailsProcedure, req)
 }
 
-// ListRuns lists the runs of a project and domain.
-func (c *Client) ListRuns(ctx context.Context, req *controlplanev1.ListRunsRequest) (*controlplanev1.ListRunsResponse, error) {
-	return c.api.ListRuns(ctx, req)
+// GetActionData returns an action's inputs and outputs; the run's outputs
+// are those of its root action, [RootAction].
+func (c *Client) GetActionData(ctx context.Context, req *flyte2v1.GetActionDataRequest) (*flyte2v1.GetActionDataResponse, error) {
+	return unary[flyte2v1.GetActionDataRequest, flyte2v1.GetActionDataResponse](ctx, c, GetActionDataProcedure, req)
 }
 
-type grpcAPI struct {
-	controlplanev1.IdentityServiceClient
-	controlplanev1.TaskServiceClient
-	controlplanev1.RunServiceClient
+// AbortRun aborts a run.
+func (c *Client) AbortRun(ctx context.Context, req *flyte2v1.AbortRunRequest) (*flyte2v1.AbortRunResponse, error) {
+	return unary[flyte2v1.AbortRunRequest, flyte2v1.AbortRunResponse](ctx, c, AbortRunProcedure, req)
 }
 
-func (g grpcAPI) WhoAmI(ctx context.Context, r *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error) {
-	return g.IdentityServiceClient.WhoAmI(ctx, r)
-}
-func (g grpcAPI) RegisterTask(ctx context.Context, r *controlplanev1.RegisterTaskRequest) (*controlplanev1.RegisterTaskResponse, error) {
-	return g.TaskServiceClient.RegisterTask(ctx, r)
-}
-func (g grpcAPI) GetTask(ctx context.Context, r *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error) {
-	return g.TaskServiceClient.GetTask(ctx, r)
-}
-func (g grpcAPI) ListTasks(ctx context.Context, r *controlplanev1.ListTasksRequest) (*controlplanev1.ListTasksResponse, error) {
-	return g.TaskServiceClient.ListTasks(ctx, r)
-}
-func (g grpcAPI) CreateRun(ctx context.Context, r *controlplanev1.CreateRunRequest) (*controlplanev1.CreateRunResponse, error) {
-	return g.RunServiceClient.CreateRun(ctx, r)
-}
-func (g grpcAPI) GetRun(ctx context.Context, r *controlplanev1.GetRunRequest) (*controlplanev1.GetRunResponse, error) {
-	return g.RunServiceClient.GetRun(ctx, r)
-}
-func (g grpcAPI) ListRuns(ctx context.Context, r *controlplanev1.ListRunsRequest) (*controlplanev1.ListRunsResponse, error) {
-	return g.RunServiceClient.ListRuns(ctx, r)
+// WatchRunDetails streams a run's details as they change, until the run
+// ends, ctx is done or the server closes the stream. The stream is closed
+// when the loop over it ends.
+func (c *Client) WatchRunDetails(ctx context.Context, req *flyte2v1.WatchRunDetailsRequest) iter.Seq2[*flyte2v1.WatchRunDetailsResponse, error] {
+	return func(yield func(*flyte2v1.WatchRunDetailsResponse, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		if c.connect != nil {
+			cc := c.connect[WatchRunDetailsProcedure].(*connect.Client[flyte2v1.WatchRunDetailsRequest, flyte2v1.WatchRunDetailsResponse])
+			stream, err := cc.CallServerStream(ctx, connect.NewRequest(req))
+			if err != nil {
+				yield(nil, asStatus(err))
+				return
+			}
+			defer stream.Close()
+			for stream.Receive() {
+				if !yield(stream.Msg(), nil) {
+					return
+				}
+			}
+			if err := stream.Err(); err != nil {
+				yield(nil, asStatus(err))
+			}
+			return
+		}
+		desc := &grpc.StreamDesc{StreamName: "WatchRunDetails", ServerStreams: true}
+		stream, err := c.conn.NewStream(ctx, desc, WatchRunDetailsProcedure)
+		if err == nil {
+			err = stream.SendMsg(req)
+		}
+		if err == nil {
+			err = stream.CloseSend()
+		}
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for {
+			msg := new(flyte2v1.WatchRunDetailsResponse)
+			if err := stream.RecvMsg(msg); err != nil {
+				if err != io.EOF {
+					yield(nil, err)
+				}
+				return
+			}
+			if !yield(msg, nil) {
+				return
+			}
+		}
+	}
 }
 
-type connectAPI struct {
-	controlplanev1connect.IdentityServiceClient
-	controlplanev1connect.TaskServiceClient
-	controlplanev1connect.RunServiceClient
-}
-
-func (c connectAPI) WhoAmI(ctx context.Context, r *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error) {
-	resp, err := c.IdentityServiceClient.WhoAmI(ctx, r)
-	return resp, asStatus(err)
-}
-func (c connectAPI) RegisterTask(ctx context.Context, r *controlplanev1.RegisterTaskRequest) (*controlplanev1.RegisterTaskResponse, error) {
-	resp, err := c.TaskServiceClient.RegisterTask(ctx, r)
-	return resp, asStatus(err)
-}
-func (c connectAPI) GetTask(ctx context.Context, r *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error) {
-	resp, err := c.TaskServiceClient.GetTask(ctx, r)
-	return resp, asStatus(err)
-}
-func (c connectAPI) ListTasks(ctx context.Context, r *controlplanev1.ListTasksRequest) (*controlplanev1.ListTasksResponse, error) {
-	resp, err := c.TaskServiceClient.ListTasks(ctx, r)
-	return resp, asStatus(err)
-}
-func (c connectAPI) CreateRun(ctx context.Context, r *controlplanev1.CreateRunRequest) (*controlplanev1.CreateRunResponse, error) {
-	resp, err := c.RunServiceClient.CreateRun(ctx, r)
-	return resp, asStatus(err)
-}
-func (c connectAPI) GetRun(ctx context.Context, r *controlplanev1.GetRunRequest) (*controlplanev1.GetRunResponse, error) {
-	resp, err := c.RunServiceClient.GetRun(ctx, r)
-	return resp, asStatus(err)
-}
-func (c connectAPI) ListRuns(ctx context.Context, r *controlplanev1.ListRunsRequest) (*controlplanev1.ListRunsResponse, error) {
-	resp, err := c.RunServiceClient.ListRuns(ctx, r)
-	return resp, asStatus(err)
+// unary calls procedure over whichever protocol c speaks.
+func unary[Req, Res any, PRes interface {
+	*Res
+	proto.Message
+}](ctx context.Context, c *Client, procedure string, req *Req) (*Res, error) {
+	if c.connect != nil {
+		cc := c.connect[procedure].(*connect.Client[Req, Res])
+		resp, err := cc.CallUnary(ctx, connect.NewRequest(req))
+		if err != nil {
+			return nil, asStatus(err)
+		}
+		return resp.Msg, nil
+	}
+	resp := PRes(new(Res))
+	if err := c.conn.Invoke(ctx, procedure, req, resp); err != nil {
+		return nil, err
+	}
+	return resp, nil
 }
 
 // asStatus gives a Connect error the gRPC status code it has the number

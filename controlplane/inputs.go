@@ -7,111 +7,119 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 )
 
-// ValidateInputs checks inputs against a task's declared inputs: every
-// required input present, no unknown input, each of the declared type. The
-// error names the offending input.
-func ValidateInputs(specs []*controlplanev1.InputSpec, inputs map[string]*controlplanev1.Literal) error {
-	declared := make(map[string]*controlplanev1.InputSpec, len(specs))
-	for _, s := range specs {
-		declared[s.GetName()] = s
-	}
-	for name, v := range inputs {
-		spec, ok := declared[name]
-		if !ok {
-			return &InputError{Input: name, Problem: "is not an input of this task"}
-		}
-		if !typeMatches(spec.GetType(), v) {
-			return &InputError{Input: name, Problem: "must be " + TypeName(spec.GetType())}
-		}
-	}
-	for _, s := range specs {
-		if _, ok := inputs[s.GetName()]; s.GetRequired() && !ok {
-			return &InputError{Input: s.GetName(), Problem: "is required"}
-		}
-	}
-	return nil
-}
-
-// InputError reports one invalid task input.
+// InputError reports one invalid task input: which input, and what is
+// wrong with it, naming the type the task declares.
 type InputError struct {
 	Input, Problem string
 }
 
 func (e *InputError) Error() string { return fmt.Sprintf("input %q %s", e.Input, e.Problem) }
 
-func typeMatches(t controlplanev1.InputType, v *controlplanev1.Literal) bool {
-	switch v.GetValue().(type) {
-	case *controlplanev1.Literal_StringValue:
-		return t == controlplanev1.InputType_INPUT_TYPE_STRING
-	case *controlplanev1.Literal_IntegerValue:
-		return t == controlplanev1.InputType_INPUT_TYPE_INTEGER
-	case *controlplanev1.Literal_FloatValue:
-		return t == controlplanev1.InputType_INPUT_TYPE_FLOAT
-	case *controlplanev1.Literal_BooleanValue:
-		return t == controlplanev1.InputType_INPUT_TYPE_BOOLEAN
+// InputsFromJSON converts a JSON object into a task's inputs, by the typed
+// interface that spec declares: each declared input is taken from body,
+// converted to the primitive its simple type names (integer, float,
+// string, boolean, datetime as an RFC 3339 string, duration as a string
+// such as "1m30s"), or else filled in from spec's default inputs. The
+// result lists the inputs in the order the interface declares them.
+//
+// An empty body is an empty object. Errors are *InputError naming the
+// input and the type it must have: a required input that is missing, a
+// value of the wrong type, a name the interface does not declare, or an
+// input of a type this converter does not support (collections, maps,
+// blobs, structs and the like). A body that is not one JSON object gets a
+// plain error.
+func InputsFromJSON(spec *flyte2v1.TaskSpec, body []byte) (*flyte2v1.Inputs, error) {
+	declared := spec.GetTaskTemplate().GetInterface().GetInputs().GetVariables()
+	types := make(map[string]*flyte2v1.LiteralType, len(declared))
+	for _, v := range declared {
+		types[v.GetKey()] = v.GetValue().GetType()
 	}
-	return false
+	given, err := jsonObject(body)
+	if err != nil {
+		return nil, err
+	}
+	for _, kv := range given {
+		if _, ok := types[kv.name]; !ok {
+			return nil, &InputError{Input: kv.name, Problem: "is not an input of this task"}
+		}
+	}
+	defaults := make(map[string]*flyte2v1.Literal, len(spec.GetDefaultInputs()))
+	for _, p := range spec.GetDefaultInputs() {
+		if d := p.GetParameter().GetDefault(); d != nil {
+			defaults[p.GetName()] = d
+		}
+	}
+	byName := make(map[string]json.RawMessage, len(given))
+	for _, kv := range given {
+		byName[kv.name] = kv.raw
+	}
+	inputs := &flyte2v1.Inputs{}
+	for _, v := range declared {
+		name, t := v.GetKey(), v.GetValue().GetType()
+		raw, ok := byName[name]
+		if !ok {
+			d, ok := defaults[name]
+			if !ok {
+				return nil, &InputError{Input: name, Problem: "is required: " + TypeName(t)}
+			}
+			inputs.Literals = append(inputs.Literals, &flyte2v1.NamedLiteral{Name: name, Value: proto.Clone(d).(*flyte2v1.Literal)})
+			continue
+		}
+		if !Supported(t) {
+			return nil, &InputError{Input: name, Problem: "is " + TypeName(t) + ", which the runner cannot convert from JSON"}
+		}
+		p, ok := primitiveFromJSON(t.GetSimple(), raw)
+		if !ok {
+			return nil, &InputError{Input: name, Problem: "must be " + TypeName(t)}
+		}
+		inputs.Literals = append(inputs.Literals, &flyte2v1.NamedLiteral{Name: name, Value: &flyte2v1.Literal{
+			Value: &flyte2v1.Literal_Scalar{Scalar: &flyte2v1.Scalar{Value: &flyte2v1.Scalar_Primitive{Primitive: p}}},
+		}})
+	}
+	return inputs, nil
 }
 
-// TypeName is the JSON-facing name of an input type.
-func TypeName(t controlplanev1.InputType) string {
-	switch t {
-	case controlplanev1.InputType_INPUT_TYPE_STRING:
-		return "a string"
-	case controlplanev1.InputType_INPUT_TYPE_INTEGER:
-		return "an integer"
-	case controlplanev1.InputType_INPUT_TYPE_FLOAT:
-		return "a number"
-	case controlplanev1.InputType_INPUT_TYPE_BOOLEAN:
-		return "a boolean"
-	}
-	return "of an unknown type"
+type jsonMember struct {
+	name string
+	raw  json.RawMessage
 }
 
-// InputsFromJSON decodes a JSON object into task inputs, checked against
-// the task's declared inputs with [ValidateInputs]. An empty body is an
-// empty object. Errors are *InputError naming the offending input, or a
-// plain error for a body that is not one JSON object.
-func InputsFromJSON(specs []*controlplanev1.InputSpec, body []byte) (map[string]*controlplanev1.Literal, error) {
-	inputs := map[string]*controlplanev1.Literal{}
+// jsonObject splits body, one JSON object, into its members, refusing a
+// name given twice.
+func jsonObject(body []byte) ([]jsonMember, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return inputs, ValidateInputs(specs, inputs)
-	}
-	declared := make(map[string]*controlplanev1.InputSpec, len(specs))
-	for _, s := range specs {
-		declared[s.GetName()] = s
+		return nil, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, errors.New("the body must be a JSON object of task inputs")
 	}
+	var members []jsonMember
+	seen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, errors.New("the body is not valid JSON")
 		}
 		name, _ := tok.(string)
-		if _, dup := inputs[name]; dup {
+		if seen[name] {
 			return nil, &InputError{Input: name, Problem: "is given more than once"}
 		}
+		seen[name] = true
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return nil, errors.New("the body is not valid JSON")
 		}
-		spec, ok := declared[name]
-		if !ok {
-			return nil, &InputError{Input: name, Problem: "is not an input of this task"}
-		}
-		lit, ok := literalFromJSON(spec.GetType(), raw)
-		if !ok {
-			return nil, &InputError{Input: name, Problem: "must be " + TypeName(spec.GetType())}
-		}
-		inputs[name] = lit
+		members = append(members, jsonMember{name, raw})
 	}
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
 		return nil, errors.New("the body is not valid JSON")
@@ -119,10 +127,72 @@ func InputsFromJSON(specs []*controlplanev1.InputSpec, body []byte) (map[string]
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("the body must hold exactly one JSON object")
 	}
-	return inputs, ValidateInputs(specs, inputs)
+	return members, nil
 }
 
-func literalFromJSON(t controlplanev1.InputType, raw json.RawMessage) (*controlplanev1.Literal, bool) {
+// Supported reports whether [InputsFromJSON] converts values of type t:
+// the simple types integer, float, string, boolean, datetime and
+// duration.
+func Supported(t *flyte2v1.LiteralType) bool {
+	if _, ok := t.GetType().(*flyte2v1.LiteralType_Simple); !ok {
+		return false
+	}
+	switch t.GetSimple() {
+	case flyte2v1.SimpleType_INTEGER, flyte2v1.SimpleType_FLOAT, flyte2v1.SimpleType_STRING,
+		flyte2v1.SimpleType_BOOLEAN, flyte2v1.SimpleType_DATETIME, flyte2v1.SimpleType_DURATION:
+		return true
+	}
+	return false
+}
+
+// TypeName describes a type as a JSON caller must write it: "an integer",
+// "a datetime (an RFC 3339 string)", or, for an unsupported type, what it
+// is ("a collection").
+func TypeName(t *flyte2v1.LiteralType) string {
+	switch t.GetType().(type) {
+	case *flyte2v1.LiteralType_Simple:
+		switch t.GetSimple() {
+		case flyte2v1.SimpleType_INTEGER:
+			return "an integer"
+		case flyte2v1.SimpleType_FLOAT:
+			return "a float (a JSON number)"
+		case flyte2v1.SimpleType_STRING:
+			return "a string"
+		case flyte2v1.SimpleType_BOOLEAN:
+			return "a boolean"
+		case flyte2v1.SimpleType_DATETIME:
+			return "a datetime (an RFC 3339 string)"
+		case flyte2v1.SimpleType_DURATION:
+			return `a duration (a string such as "1m30s")`
+		case flyte2v1.SimpleType_NONE:
+			return "of the none type"
+		case flyte2v1.SimpleType_BINARY:
+			return "binary"
+		case flyte2v1.SimpleType_ERROR:
+			return "an error"
+		case flyte2v1.SimpleType_STRUCT:
+			return "a struct"
+		}
+		return "of an unknown simple type"
+	case *flyte2v1.LiteralType_Schema:
+		return "a schema"
+	case *flyte2v1.LiteralType_CollectionType:
+		return "a collection"
+	case *flyte2v1.LiteralType_MapValueType:
+		return "a map"
+	case *flyte2v1.LiteralType_Blob:
+		return "a blob"
+	case *flyte2v1.LiteralType_EnumType:
+		return "an enum"
+	case *flyte2v1.LiteralType_StructuredDatasetType:
+		return "a structured dataset"
+	case *flyte2v1.LiteralType_UnionType:
+		return "a union"
+	}
+	return "of a type the runner does not know"
+}
+
+func primitiveFromJSON(t flyte2v1.SimpleType, raw json.RawMessage) (*flyte2v1.Primitive, bool) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -131,41 +201,61 @@ func literalFromJSON(t controlplanev1.InputType, raw json.RawMessage) (*controlp
 	}
 	switch v := tok.(type) {
 	case string:
-		if t == controlplanev1.InputType_INPUT_TYPE_STRING {
-			return &controlplanev1.Literal{Value: &controlplanev1.Literal_StringValue{StringValue: v}}, true
+		switch t {
+		case flyte2v1.SimpleType_STRING:
+			return &flyte2v1.Primitive{Value: &flyte2v1.Primitive_StringValue{StringValue: v}}, true
+		case flyte2v1.SimpleType_DATETIME:
+			ts, err := time.Parse(time.RFC3339Nano, v)
+			if err == nil && timestamppb.New(ts).IsValid() {
+				return &flyte2v1.Primitive{Value: &flyte2v1.Primitive_Datetime{Datetime: timestamppb.New(ts)}}, true
+			}
+		case flyte2v1.SimpleType_DURATION:
+			d, err := time.ParseDuration(v)
+			if err == nil {
+				return &flyte2v1.Primitive{Value: &flyte2v1.Primitive_Duration{Duration: durationpb.New(d)}}, true
+			}
 		}
 	case bool:
-		if t == controlplanev1.InputType_INPUT_TYPE_BOOLEAN {
-			return &controlplanev1.Literal{Value: &controlplanev1.Literal_BooleanValue{BooleanValue: v}}, true
+		if t == flyte2v1.SimpleType_BOOLEAN {
+			return &flyte2v1.Primitive{Value: &flyte2v1.Primitive_Boolean{Boolean: v}}, true
 		}
 	case json.Number:
 		switch t {
-		case controlplanev1.InputType_INPUT_TYPE_INTEGER:
-			i, err := strconv.ParseInt(v.String(), 10, 64)
-			if err == nil {
-				return &controlplanev1.Literal{Value: &controlplanev1.Literal_IntegerValue{IntegerValue: i}}, true
+		case flyte2v1.SimpleType_INTEGER:
+			if i, err := strconv.ParseInt(v.String(), 10, 64); err == nil {
+				return &flyte2v1.Primitive{Value: &flyte2v1.Primitive_Integer{Integer: i}}, true
 			}
-		case controlplanev1.InputType_INPUT_TYPE_FLOAT:
-			f, err := v.Float64()
-			if err == nil {
-				return &controlplanev1.Literal{Value: &controlplanev1.Literal_FloatValue{FloatValue: f}}, true
+		case flyte2v1.SimpleType_FLOAT:
+			if f, err := v.Float64(); err == nil {
+				return &flyte2v1.Primitive{Value: &flyte2v1.Primitive_FloatValue{FloatValue: f}}, true
 			}
 		}
 	}
 	return nil, false
 }
 
-// LiteralValue returns the Go value of l for JSON encoding.
-func LiteralValue(l *controlplanev1.Literal) any {
-	switch v := l.GetValue().(type) {
-	case *controlplanev1.Literal_StringValue:
-		return v.StringValue
-	case *controlplanev1.Literal_IntegerValue:
-		return v.IntegerValue
-	case *controlplanev1.Literal_FloatValue:
-		return v.FloatValue
-	case *controlplanev1.Literal_BooleanValue:
-		return v.BooleanValue
+// LiteralValue returns the Go value of a scalar primitive literal for JSON
+// encoding (a datetime as an RFC 3339 string, a duration as a string such
+// as "1m30s"), and false for any other literal.
+func LiteralValue(l *flyte2v1.Literal) (any, bool) {
+	switch v := l.GetScalar().GetPrimitive().GetValue().(type) {
+	case *flyte2v1.Primitive_Integer:
+		return v.Integer, true
+	case *flyte2v1.Primitive_FloatValue:
+		return v.FloatValue, true
+	case *flyte2v1.Primitive_StringValue:
+		return v.StringValue, true
+	case *flyte2v1.Primitive_Boolean:
+		return v.Boolean, true
+	case *flyte2v1.Primitive_Datetime:
+		if v.Datetime.IsValid() {
+			return v.Datetime.AsTime().UTC().Format(time.RFC3339Nano), true
+		}
+	case *flyte2v1.Primitive_Duration:
+		if v.Duration.IsValid() {
+			return v.Duration.AsDuration().String(), true
+		}
 	}
-	return nil
+	return nil, false
 }
+
