@@ -61,6 +61,15 @@ func wireCorpus() []wireCase {
 		{name: "value folded with a tab", raw: "Authorization:\r\n\tBearer tok\r\n", want: auth("Bearer tok")},
 		{name: "value folded in the middle", raw: "Authorization: Bearer\r\n tok\r\n", want: auth("Bearer tok")},
 		{name: "value folded in the middle with a tab", raw: "Authorization: Bearer\r\n\ttok\r\n", want: auth("Bearer tok")},
+		// net/http unfolds a line by trimming the white space on both
+		// sides of the line break and joining with one space; the other
+		// adapters must forward the same bytes.
+		{name: "value folded with spaces on the next line", raw: "Authorization: Bearer\r\n   tok\r\n", want: auth("Bearer tok")},
+		{name: "value folded after trailing spaces", raw: "Authorization: Bearer  \r\n tok\r\n", want: auth("Bearer tok")},
+		{name: "value folded with a tab and a space", raw: "Authorization: Bearer\r\n\t tok\r\n", want: auth("Bearer tok")},
+		{name: "value folded twice", raw: "X-API-Key: k1 \r\n\t k2\t\r\n  k3\r\n", want: []core.Pair{{Key: "x-api-key", Value: "k1 k2 k3"}}},
+		{name: "the same credential on two lines in two cases", raw: "Authorization: Bearer " + wireCanary + "\r\nauthorization: Bearer b\r\n", wantStatus: 400},
+		{name: "the same credential on two lines, lower case first", raw: "x-api-key: " + wireCanary + "\r\nX-API-Key: k2\r\n", wantStatus: 400},
 		{name: "Cookie and X-API-Key only as trailers", post: true,
 			raw:  "Trailer: Cookie, X-API-Key\r\n",
 			body: "1\r\nx\r\n0\r\nCookie: s=" + wireCanary + "\r\nX-API-Key: " + wireCanary + "\r\n\r\n", wantStatus: 401, earlyRefusal: true},
@@ -73,6 +82,12 @@ func wireCorpus() []wireCase {
 		{name: "a header and a trailer of the same name", post: true,
 			raw:  "X-API-Key: k1\r\nTrailer: X-API-Key\r\n",
 			body: "1\r\nx\r\n0\r\nX-API-Key: " + wireCanary + "\r\n\r\n", want: []core.Pair{{Key: "x-api-key", Value: "k1"}}},
+		{name: "a header and a trailer of the same name in other cases", post: true,
+			raw:  "x-api-key: k1\r\nTrailer: X-Api-Key\r\n",
+			body: "1\r\nx\r\n0\r\nX-Api-Key: " + wireCanary + "\r\n\r\n", want: []core.Pair{{Key: "x-api-key", Value: "k1"}}},
+		{name: "a trailer in the header's case", post: true,
+			raw:  "x-api-key: k1\r\nTrailer: x-api-key\r\n",
+			body: "1\r\nx\r\n0\r\nx-api-key: " + wireCanary + "\r\n\r\n", want: []core.Pair{{Key: "x-api-key", Value: "k1"}}},
 		{name: "credential at the default size limit", setup: true, raw: "Authorization: " + big + "\r\n", want: auth(big)},
 		{name: "Authorization and Cookie both at the limit", setup: true,
 			raw:  "Authorization: " + big + "\r\nCookie: " + jar + "\r\n",
