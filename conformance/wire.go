@@ -20,6 +20,10 @@ type wireCase struct {
 	raw  string // the header lines after the Host line, each ending "\r\n"
 	body string // after the blank line: a chunked body and its trailers
 	post bool   // sent as POST with Transfer-Encoding: chunked
+	// expect says the request is a POST with a 5-byte body that it asks
+	// leave to send (Expect: 100-continue), and never sends: the answer
+	// must be final, not an invitation to upload the body.
+	expect bool
 	// setup says the answer depends on the framework's documented setup
 	// (read buffer size, error handler), so that only [Compare], which
 	// runs every adapter as documented, checks it.
@@ -30,15 +34,19 @@ type wireCase struct {
 	wantStatus int
 	// earlyRefusal says the framework may refuse the request with another
 	// 4xx before the adapter runs (fasthttp from v1.69 refuses a Cookie or
-	// Authorization trailer with 400): any 4xx without the handler passes,
+	// Authorization trailer with 400, and answers a refused
+	// Expect: 100-continue with 417): any 4xx without the handler passes,
 	// and adapters agree on the refusal, not its status.
 	earlyRefusal bool
 }
 
 func (w wireCase) request() Request {
 	method, extra := "GET", ""
-	if w.post {
+	switch {
+	case w.post:
 		method, extra = "POST", "Transfer-Encoding: chunked\r\n"
+	case w.expect:
+		method, extra = "POST", "Content-Length: 5\r\nExpect: 100-continue\r\n"
 	}
 	return Request{Method: method, Raw: method + " /protected HTTP/1.1\r\nHost: conformance.test\r\n" + extra + w.raw + "\r\n" + w.body}
 }
@@ -95,6 +103,9 @@ func wireCorpus() []wireCase {
 		{name: "malformed line after a credential", setup: true, raw: "Authorization: Bearer " + wireCanary + "\r\nX Bad: y\r\n"},
 		{name: "space before the colon", setup: true, raw: "Authorization : Bearer " + wireCanary + "\r\n"},
 		{name: "space before the colon after a credential", setup: true, raw: "Cookie: s=" + wireCanary + "\r\nX-Other : y\r\n"},
+		{name: "Expect: 100-continue without credentials", expect: true, wantStatus: 401, earlyRefusal: true},
+		{name: "Expect: 100-continue with a credential on two lines", expect: true,
+			raw: "X-API-Key: " + wireCanary + "\r\nX-API-Key: k2\r\n", wantStatus: 400, earlyRefusal: true},
 		{name: "empty value", raw: "Authorization:\r\n", wantStatus: 400},
 		{name: "white space only", raw: "Authorization: \t \r\n", wantStatus: 400},
 	}

@@ -30,7 +30,7 @@ func serveWith(configure func(*fiber.Config), before ...fiber.Handler) func(*tes
 		for _, mw := range before {
 			app.Use(mw)
 		}
-		app.Use(fiberpassthrough.Middleware(opts...))
+		fiberpassthrough.Install(app, opts...)
 		app.All("/*", func(c *fiber.Ctx) error {
 			h(c.UserContext())
 			return c.SendString("ok")

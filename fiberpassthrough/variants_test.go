@@ -45,7 +45,7 @@ func routes(configure func(*fiber.Config), viaGet bool) func(*testing.T, []core.
 		cfg.DisableStartupMessage = true
 		configure(&cfg)
 		app := fiber.New(cfg)
-		app.Use(fiberpassthrough.Middleware(opts...))
+		fiberpassthrough.Install(app, opts...)
 		for _, p := range public {
 			route := func(c *fiber.Ctx) error {
 				h(c.UserContext(), p.Pattern())
