@@ -185,6 +185,7 @@ func (s suite) wire(t *testing.T) {
 			exchangeWire(t, c, rec, tc)
 		}
 	}
+	s.expectContinue(t)
 }
 
 // Adapter names a [Harness] for [Compare].
