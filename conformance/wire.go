@@ -20,6 +20,10 @@ type wireCase struct {
 	raw  string // the header lines after the Host line, each ending "\r\n"
 	body string // after the blank line: a chunked body and its trailers
 	post bool   // sent as POST with Transfer-Encoding: chunked
+	// expect says the request is a POST with a 5-byte body that it asks
+	// leave to send (Expect: 100-continue), and never sends: the answer
+	// must be final, not an invitation to upload the body.
+	expect bool
 	// setup says the answer depends on the framework's documented setup
 	// (read buffer size, error handler), so that only [Compare], which
 	// runs every adapter as documented, checks it.
@@ -30,15 +34,19 @@ type wireCase struct {
 	wantStatus int
 	// earlyRefusal says the framework may refuse the request with another
 	// 4xx before the adapter runs (fasthttp from v1.69 refuses a Cookie or
-	// Authorization trailer with 400): any 4xx without the handler passes,
+	// Authorization trailer with 400, and answers a refused
+	// Expect: 100-continue with 417): any 4xx without the handler passes,
 	// and adapters agree on the refusal, not its status.
 	earlyRefusal bool
 }
 
 func (w wireCase) request() Request {
 	method, extra := "GET", ""
-	if w.post {
+	switch {
+	case w.post:
 		method, extra = "POST", "Transfer-Encoding: chunked\r\n"
+	case w.expect:
+		method, extra = "POST", "Content-Length: 5\r\nExpect: 100-continue\r\n"
 	}
 	return Request{Method: method, Raw: method + " /protected HTTP/1.1\r\nHost: conformance.test\r\n" + extra + w.raw + "\r\n" + w.body}
 }
@@ -61,6 +69,15 @@ func wireCorpus() []wireCase {
 		{name: "value folded with a tab", raw: "Authorization:\r\n\tBearer tok\r\n", want: auth("Bearer tok")},
 		{name: "value folded in the middle", raw: "Authorization: Bearer\r\n tok\r\n", want: auth("Bearer tok")},
 		{name: "value folded in the middle with a tab", raw: "Authorization: Bearer\r\n\ttok\r\n", want: auth("Bearer tok")},
+		// net/http unfolds a line by trimming the white space on both
+		// sides of the line break and joining with one space; the other
+		// adapters must forward the same bytes.
+		{name: "value folded with spaces on the next line", raw: "Authorization: Bearer\r\n   tok\r\n", want: auth("Bearer tok")},
+		{name: "value folded after trailing spaces", raw: "Authorization: Bearer  \r\n tok\r\n", want: auth("Bearer tok")},
+		{name: "value folded with a tab and a space", raw: "Authorization: Bearer\r\n\t tok\r\n", want: auth("Bearer tok")},
+		{name: "value folded twice", raw: "X-API-Key: k1 \r\n\t k2\t\r\n  k3\r\n", want: []core.Pair{{Key: "x-api-key", Value: "k1 k2 k3"}}},
+		{name: "the same credential on two lines in two cases", raw: "Authorization: Bearer " + wireCanary + "\r\nauthorization: Bearer b\r\n", wantStatus: 400},
+		{name: "the same credential on two lines, lower case first", raw: "x-api-key: " + wireCanary + "\r\nX-API-Key: k2\r\n", wantStatus: 400},
 		{name: "Cookie and X-API-Key only as trailers", post: true,
 			raw:  "Trailer: Cookie, X-API-Key\r\n",
 			body: "1\r\nx\r\n0\r\nCookie: s=" + wireCanary + "\r\nX-API-Key: " + wireCanary + "\r\n\r\n", wantStatus: 401, earlyRefusal: true},
@@ -73,6 +90,12 @@ func wireCorpus() []wireCase {
 		{name: "a header and a trailer of the same name", post: true,
 			raw:  "X-API-Key: k1\r\nTrailer: X-API-Key\r\n",
 			body: "1\r\nx\r\n0\r\nX-API-Key: " + wireCanary + "\r\n\r\n", want: []core.Pair{{Key: "x-api-key", Value: "k1"}}},
+		{name: "a header and a trailer of the same name in other cases", post: true,
+			raw:  "x-api-key: k1\r\nTrailer: X-Api-Key\r\n",
+			body: "1\r\nx\r\n0\r\nX-Api-Key: " + wireCanary + "\r\n\r\n", want: []core.Pair{{Key: "x-api-key", Value: "k1"}}},
+		{name: "a trailer in the header's case", post: true,
+			raw:  "x-api-key: k1\r\nTrailer: x-api-key\r\n",
+			body: "1\r\nx\r\n0\r\nx-api-key: " + wireCanary + "\r\n\r\n", want: []core.Pair{{Key: "x-api-key", Value: "k1"}}},
 		{name: "credential at the default size limit", setup: true, raw: "Authorization: " + big + "\r\n", want: auth(big)},
 		{name: "Authorization and Cookie both at the limit", setup: true,
 			raw:  "Authorization: " + big + "\r\nCookie: " + jar + "\r\n",
@@ -80,6 +103,9 @@ func wireCorpus() []wireCase {
 		{name: "malformed line after a credential", setup: true, raw: "Authorization: Bearer " + wireCanary + "\r\nX Bad: y\r\n"},
 		{name: "space before the colon", setup: true, raw: "Authorization : Bearer " + wireCanary + "\r\n"},
 		{name: "space before the colon after a credential", setup: true, raw: "Cookie: s=" + wireCanary + "\r\nX-Other : y\r\n"},
+		{name: "Expect: 100-continue without credentials", expect: true, wantStatus: 401, earlyRefusal: true},
+		{name: "Expect: 100-continue with a credential on two lines", expect: true,
+			raw: "X-API-Key: " + wireCanary + "\r\nX-API-Key: k2\r\n", wantStatus: 400, earlyRefusal: true},
 		{name: "empty value", raw: "Authorization:\r\n", wantStatus: 400},
 		{name: "white space only", raw: "Authorization: \t \r\n", wantStatus: 400},
 	}
@@ -159,6 +185,7 @@ func (s suite) wire(t *testing.T) {
 			exchangeWire(t, c, rec, tc)
 		}
 	}
+	s.expectContinue(t)
 }
 
 // Adapter names a [Harness] for [Compare].

@@ -9,14 +9,21 @@
 // which finds them with [core.FromContext]. Pass c.Context(), not c: a
 // fiber.Ctx is itself a context.Context, but its Value method reads
 // c.Locals, where the credentials are not, and it is recycled as soon as
-// the handler returns. Install the middleware with app.Use before the
-// routes.
+// the handler returns.
 //
 // # Setup
 //
-// Start the app with [Config] (or set its two fields yourself):
+// Start the app with [Config] (or set its two fields yourself), and add the
+// middleware with [Install] before the routes:
 //
 //	app := fiber.New(fiber3passthrough.Config())
+//	fiber3passthrough.Install(app, core.WithExcludedPaths("GET /health"))
+//
+// Install is app.Use(Middleware(...)) plus a check that fasthttp runs
+// before it answers "100 Continue": without it, a request with
+// "Expect: 100-continue" is invited to upload its body before the
+// middleware refuses it. The middleware logs one warning, at its first
+// request, if the app's error handler or read buffer is not Config's.
 //
 // Its ReadBufferSize ([ReadBufferSize], 32 KiB) fits credentials up to the
 // middleware's default size limit; Fiber's default of 4096 bytes answers
@@ -47,9 +54,10 @@
 // # The same bytes as net/http
 //
 // fasthttp v1.69 differs from net/http in ways that change which
-// credentials a request carries; the middleware undoes each, so that the
-// credentials forwarded for a request are those net/http, Gin and Echo
-// forward for the same bytes:
+// credentials a request carries; the middleware reads headers through
+// [fasthttpview], shared with the Fiber v2 adapter, which undoes each, so
+// that the credentials forwarded for a request are those net/http, Gin and
+// Echo forward for the same bytes:
 //
 //   - it appends a chunked body's trailer fields to the request headers:
 //     they are ignored;
@@ -58,7 +66,7 @@
 //     read as received (install the middleware first to avoid that cost);
 //   - with DisableHeaderNormalizing it matches header names
 //     case-sensitively: names are matched in any case, reading the header
-//     block as received (a second parse per request);
+//     block as received (a second scan per request);
 //   - it accepts a header name holding a space ("X Bad: y"), which net/http
 //     refuses: the middleware refuses the request with fiber.ErrBadRequest,
 //     answered by the app's error handler.

@@ -16,7 +16,7 @@ import (
 // setup (Config).
 func newApp(opts []core.Option, h conformance.Handler) *fiber.App {
 	app := fiber.New(fiber3passthrough.Config())
-	app.Use(fiber3passthrough.Middleware(opts...))
+	fiber3passthrough.Install(app, opts...)
 	app.All("/*", func(c fiber.Ctx) error {
 		h(c.Context())
 		return c.SendString("ok")
@@ -60,7 +60,7 @@ func TestConformanceCustomCtx(t *testing.T) {
 		app := fiber.NewWithCustomCtx(func(app *fiber.App) fiber.CustomCtx {
 			return &customCtx{DefaultCtx: *fiber.NewDefaultCtx(app)}
 		}, fiber3passthrough.Config())
-		app.Use(fiber3passthrough.Middleware(opts...))
+		fiber3passthrough.Install(app, opts...)
 		app.All("/*", func(c fiber.Ctx) error {
 			if _, ok := c.(*customCtx); !ok {
 				t.Errorf("handler got a %T, want the custom context", c)
@@ -80,7 +80,7 @@ func TestConformanceDisableHeaderNormalizing(t *testing.T) {
 		cfg := fiber3passthrough.Config()
 		cfg.DisableHeaderNormalizing = true
 		app := fiber.New(cfg)
-		app.Use(fiber3passthrough.Middleware(opts...))
+		fiber3passthrough.Install(app, opts...)
 		app.All("/*", func(c fiber.Ctx) error {
 			h(c.Context())
 			return c.SendString("ok")

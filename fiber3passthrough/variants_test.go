@@ -21,7 +21,7 @@ func variant(configure func(*fiber.Config)) func(*testing.T, []core.Option, []co
 		cfg := fiber3passthrough.Config()
 		configure(&cfg)
 		app := fiber.New(cfg)
-		app.Use(fiber3passthrough.Middleware(opts...))
+		fiber3passthrough.Install(app, opts...)
 		for _, p := range public {
 			route := func(c fiber.Ctx) error {
 				h(c.Context(), p.Pattern())

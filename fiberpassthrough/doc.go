@@ -2,13 +2,21 @@
 //
 // [Middleware] puts the caller's credentials in c.UserContext(), the
 // standard context that Fiber hands to code outside the framework; pass it
-// to the control-plane client. Install it with app.Use before the routes.
+// to the control-plane client.
 //
 // # Setup
 //
-// Start the app with [Config] (or set its two fields yourself):
+// Start the app with [Config] (or set its two fields yourself), and add the
+// middleware with [Install] before the routes:
 //
 //	app := fiber.New(fiberpassthrough.Config())
+//	fiberpassthrough.Install(app, core.WithExcludedPaths("GET /health"))
+//
+// Install is app.Use(Middleware(...)) plus a check that fasthttp runs
+// before it answers "100 Continue": without it, a request with
+// "Expect: 100-continue" is invited to upload its body before the
+// middleware refuses it. The middleware logs one warning, at its first
+// request, if the app's error handler or read buffer is not Config's.
 //
 // Its ReadBufferSize ([ReadBufferSize], 32 KiB) fits credentials up to the
 // middleware's default size limit; Fiber's default of 4096 bytes answers
@@ -39,9 +47,11 @@
 //
 // # The same bytes as net/http
 //
-// fasthttp trims only spaces around a header value and merges a chunked
-// body's trailer fields into the request headers. The middleware reads
-// values trimmed of spaces and tabs, and ignores trailer fields, so that
-// the credentials forwarded for a request are those net/http, Gin and Echo
+// fasthttp trims only spaces around a header value, keeps the white space
+// around a folded line's break, merges a chunked body's trailer fields
+// into the request headers, and with DisableHeaderNormalizing looks names
+// up case-sensitively. The middleware reads headers through
+// [fasthttpview], which undoes each of these, so that the credentials
+// forwarded for a request are those net/http, Gin, Echo and Fiber v3
 // forward for the same bytes.
 package fiberpassthrough

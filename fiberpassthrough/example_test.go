@@ -32,3 +32,30 @@ func ExampleMiddleware() {
 	fmt.Println(resp.StatusCode, string(body))
 	// Output: 200 forwarding 1 credential(s)
 }
+
+func ExampleInstall() {
+	app := fiber.New(fiberpassthrough.Config())
+	// The middleware, and a check that refuses an "Expect: 100-continue"
+	// request before fasthttp invites its body.
+	fiberpassthrough.Install(app, core.WithExcludedPaths("GET /health"))
+	app.Get("/me", func(c *fiber.Ctx) error {
+		md, _ := core.FromContext(c.UserContext())
+		return c.SendString(fmt.Sprintf("forwarding %d credential(s)", md.Len()))
+	})
+
+	for _, auth := range []string{"", "Bearer abc"} {
+		req := httptest.NewRequest("GET", "/me", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := app.Test(req)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(resp.StatusCode)
+	}
+	// Output:
+	// 401
+	// 200
+}

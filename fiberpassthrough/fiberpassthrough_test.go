@@ -17,14 +17,20 @@ func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.
 // serveBehind is the suite's harness on the recommended Config, with the
 // given middleware installed before the adapter.
 func serveBehind(before ...fiber.Handler) func(*testing.T, []core.Option, conformance.Handler) conformance.Client {
+	return serveWith(func(*fiber.Config) {}, before...)
+}
+
+// serveWith is serveBehind on the recommended Config changed by configure.
+func serveWith(configure func(*fiber.Config), before ...fiber.Handler) func(*testing.T, []core.Option, conformance.Handler) conformance.Client {
 	return func(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
 		cfg := fiberpassthrough.Config()
 		cfg.DisableStartupMessage = true
+		configure(&cfg)
 		app := fiber.New(cfg)
 		for _, mw := range before {
 			app.Use(mw)
 		}
-		app.Use(fiberpassthrough.Middleware(opts...))
+		fiberpassthrough.Install(app, opts...)
 		app.All("/*", func(c *fiber.Ctx) error {
 			h(c.UserContext())
 			return c.SendString("ok")
@@ -35,4 +41,11 @@ func serveBehind(before ...fiber.Handler) func(*testing.T, []core.Option, confor
 
 func TestConformance(t *testing.T) {
 	conformance.Run(t, conformance.Harness{Serve: serve, Variants: variants})
+}
+
+// With DisableHeaderNormalizing, fasthttp keeps header names as received
+// and looks them up case-sensitively; the adapter must still match names
+// in any case, see every line of a header, and tell trailers apart.
+func TestConformanceDisableHeaderNormalizing(t *testing.T) {
+	conformance.Run(t, conformance.Harness{Serve: serveWith(func(c *fiber.Config) { c.DisableHeaderNormalizing = true })})
 }

@@ -45,7 +45,7 @@ func routes(configure func(*fiber.Config), viaGet bool) func(*testing.T, []core.
 		cfg.DisableStartupMessage = true
 		configure(&cfg)
 		app := fiber.New(cfg)
-		app.Use(fiberpassthrough.Middleware(opts...))
+		fiberpassthrough.Install(app, opts...)
 		for _, p := range public {
 			route := func(c *fiber.Ctx) error {
 				h(c.UserContext(), p.Pattern())
@@ -84,6 +84,7 @@ var variants = []conformance.Variant{
 	{Name: "StrictRouting", Serve: variant(func(c *fiber.Config) { c.StrictRouting = true })},
 	{Name: "UnescapePath", Serve: variant(func(c *fiber.Config) { c.UnescapePath = true })},
 	{Name: "GETRoutesWithoutHEAD", Serve: routes(func(*fiber.Config) {}, false)},
+	{Name: "DisableHeaderNormalizing", Serve: variant(func(c *fiber.Config) { c.DisableHeaderNormalizing = true })},
 	{Name: "AllPathOptions", Serve: variant(func(c *fiber.Config) {
 		c.CaseSensitive, c.StrictRouting, c.UnescapePath = true, true, true
 	})},

@@ -62,7 +62,7 @@ func fiber3App(s *webhook.Service) *fiber.App {
 		return nil
 	})
 	if s.Passthrough() {
-		app.Use(fiber3passthrough.Middleware(s.MiddlewareOptions()...))
+		fiber3passthrough.Install(app, s.MiddlewareOptions()...)
 	}
 	reply := func(c fiber.Ctx, route string, f func() webhook.Reply) error {
 		status, body := s.Respond(c.Context(), route, f, func(k, v string) { c.Set(k, v) })

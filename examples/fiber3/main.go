@@ -41,7 +41,7 @@ func newApp(identity controlplanev1.IdentityServiceClient) *fiber.App {
 	cfg.WriteTimeout = 30 * time.Second
 	cfg.IdleTimeout = 60 * time.Second
 	app := fiber.New(cfg)
-	app.Use(fiber3passthrough.Middleware(core.WithExcludedPaths("GET /health")))
+	fiber3passthrough.Install(app, core.WithExcludedPaths("GET /health"))
 	app.Get("/health", func(c fiber.Ctx) error {
 		return c.JSON(fiber.Map{"status": "ok"})
 	})

@@ -88,7 +88,7 @@ func Start(t testing.TB, fw string, opts []core.Option, h Handler) string {
 		cfg := fiberpassthrough.Config() // the documented setup
 		cfg.DisableStartupMessage = true
 		app := fiber.New(cfg)
-		app.Use(fiberpassthrough.Middleware(opts...))
+		fiberpassthrough.Install(app, opts...)
 		app.All("/*", func(c *fiber.Ctx) error {
 			// c.Get aliases fasthttp's buffer, reused after the handler.
 			code, body := h(c.UserContext(), func(name string) string { return strings.Clone(c.Get(name)) })

@@ -244,7 +244,7 @@ func (s *Service) FiberApp() *fiber.App {
 		return nil
 	})
 	if s.passthrough {
-		app.Use(fiberpassthrough.Middleware(s.MiddlewareOptions()...))
+		fiberpassthrough.Install(app, s.MiddlewareOptions()...)
 	}
 	reply := func(c *fiber.Ctx, route string, f func() Reply) error {
 		rep := s.respond(requestLogFrom(c.UserContext()), route, f)

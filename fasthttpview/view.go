@@ -1,0 +1,200 @@
+package fasthttpview
+
+import (
+	"bytes"
+	"strings"
+	"unsafe"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/extractors"
+)
+
+// Ctx is what the view needs of a framework's request context. Fiber v2's
+// *fiber.Ctx and Fiber v3's fiber.Ctx have these methods.
+type Ctx interface {
+	Request() *fasthttp.Request
+	// Path is the path the framework routes on; the view never passes an
+	// override.
+	Path(override ...string) string
+	Method(override ...string) string
+}
+
+// View returns the [extractors.Request] view of the request in c, or
+// ok=false when the request must be refused with 400 before any
+// credential is read: a header name in the raw header block holds a space
+// ("X Bad: y", "Authorization : x"). The fasthttp that Fiber v2 pins
+// refuses such a request itself; from v1.69 fasthttp accepts the line and
+// keeps it under a name no lookup finds, where net/http (and so Gin and
+// Echo) refuse it. Refusing it here gives the same bytes the same answer
+// on every adapter, and forwards nothing from a malformed request.
+//
+// namesKept is the server's DisableHeaderNamesNormalizing.
+//
+// For a pointer type C (Fiber v2's *fiber.Ctx, Fiber v3's
+// *fiber.DefaultCtx) the view is one pointer, which converts to an
+// interface without allocating.
+func View[C Ctx](c C, namesKept bool) (v extractors.Request, ok bool) {
+	h := &c.Request().Header
+	block := h.RawHeaders()
+	spaced, folded := scan(block)
+	if spaced {
+		return nil, false
+	}
+	if len(block) > 0 && (namesKept || folded || mayHaveTrailers(h)) {
+		return received[C]{c}, true
+	}
+	return parsed[C]{c}, true
+}
+
+// scan makes one pass over a raw header block, for a header name holding
+// a space (spaced) and a line that continues the one before it (folded).
+func scan(block []byte) (spaced, folded bool) {
+	for line := range bytes.Lines(block) {
+		if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+			folded = true // obs-fold: the line continues a value
+			continue
+		}
+		for _, b := range line {
+			if b == ':' {
+				break
+			}
+			if b == ' ' {
+				return true, folded
+			}
+		}
+	}
+	return false, folded
+}
+
+// mayHaveTrailers reports whether fasthttp may have appended a chunked
+// body's trailer fields to the header list. It reads a chunked body,
+// trailer included, before the handler runs (unless the server streams
+// request bodies), and leaves the content length of a chunked request at
+// -1, or sets it to 0 after an empty chunked body. A request without a
+// body (-2) or with a sized one has no trailer.
+func mayHaveTrailers(h *fasthttp.RequestHeader) bool {
+	cl := h.ContentLength()
+	return cl == -1 || cl == 0
+}
+
+// parsed is the view that reads fasthttp's parsed header list: the request
+// has no obs-fold and no trailer, and the server normalizes names.
+type parsed[C Ctx] struct{ c C }
+
+// received is the view that reads the raw header block, where fasthttp's
+// parsed list can differ from what was received: names kept as received
+// (looked up case-sensitively), folded values (fasthttp v1.51 keeps the
+// white space around the fold), or a chunked body's trailers (appended to
+// the list).
+type received[C Ctx] struct{ c C }
+
+// Both views alias fasthttp's buffers, so they are [extractors.Volatile]:
+// the core copies every value it keeps. Both are [core.HeadNotGet]: Fiber
+// v2's app.Add(fiber.MethodGet, ...) and Fiber v3's DisableHeadAutoRegister
+// give a GET route no HEAD, and the view cannot tell which was used, so a
+// "GET" exclusion covers GET alone.
+var (
+	_ extractors.Volatile = parsed[Ctx]{}
+	_ extractors.Peeker   = parsed[Ctx]{}
+	_ core.HeadNotGet     = parsed[Ctx]{}
+	_ extractors.Volatile = received[Ctx]{}
+	_ extractors.Peeker   = received[Ctx]{}
+	_ core.HeadNotGet     = received[Ctx]{}
+)
+
+// Values returns the header's lines as fasthttp parsed them, trimmed of
+// spaces and tabs (fasthttp trims spaces only).
+func (q parsed[C]) Values(name string) []string {
+	h := &q.c.Request().Header
+	raw := h.PeekAll(name)
+	if len(raw) == 0 {
+		return nil
+	}
+	if len(raw) == 1 && cookiesParsed(h, name, raw[0]) {
+		return receivedValues(h.RawHeaders(), name)
+	}
+	out := make([]string, len(raw))
+	for i, b := range raw {
+		out[i] = trimOWS(b)
+	}
+	return out
+}
+
+// Peek is the allocation-free fast path the core uses for whole-header
+// extractors. The value aliases fasthttp's buffer; the core copies it.
+func (q parsed[C]) Peek(name string) (string, int) {
+	h := &q.c.Request().Header
+	raw := h.PeekAll(name)
+	if len(raw) == 0 {
+		return "", 0
+	}
+	if len(raw) == 1 && cookiesParsed(h, name, raw[0]) {
+		return receivedPeek(h.RawHeaders(), name)
+	}
+	return trimOWS(raw[0]), len(raw)
+}
+
+// cookiesParsed reports, for the one line PeekAll answered for name,
+// whether name is Cookie and fasthttp has parsed the cookies (something
+// before the middleware called c.Cookies, for one). It then takes the
+// Cookie lines out of its header list and answers one line rebuilt from
+// the parsed cookies, an empty one when there were none: that would merge
+// two lines into one, rewrite the value and refuse a request without
+// cookies as malformed, so the Cookie header is read from the block as
+// received. Parsed, PeekAll rebuilds the line into a new buffer on every
+// call; unparsed, it answers the same buffer of its header list. A request
+// built in memory has no block, and its lines are taken as they are.
+func cookiesParsed(h *fasthttp.RequestHeader, name string, first []byte) bool {
+	if len(h.RawHeaders()) == 0 || !strings.EqualFold(name, fasthttp.HeaderCookie) {
+		return false
+	}
+	if len(first) == 0 {
+		return true
+	}
+	again := h.PeekAll(fasthttp.HeaderCookie)
+	return len(again) != 1 || unsafe.SliceData(again[0]) != unsafe.SliceData(first)
+}
+
+// Values returns the header's lines from the block as received, matching
+// the name in any case, each unfolded and trimmed as net/http does.
+func (q received[C]) Values(name string) []string {
+	return receivedValues(q.c.Request().Header.RawHeaders(), name)
+}
+
+// Peek returns the first of Values and their number.
+func (q received[C]) Peek(name string) (string, int) {
+	return receivedPeek(q.c.Request().Header.RawHeaders(), name)
+}
+
+func (q parsed[C]) Path() string               { return q.c.Path() }
+func (q parsed[C]) Method() string             { return q.c.Method() }
+func (q parsed[C]) Query(name string) []string { return query(q.c.Request().URI().QueryArgs(), name) }
+func (parsed[C]) Volatile()                    {}
+func (parsed[C]) HeadNotGet()                  {}
+
+func (q received[C]) Path() string               { return q.c.Path() }
+func (q received[C]) Method() string             { return q.c.Method() }
+func (q received[C]) Query(name string) []string { return query(q.c.Request().URI().QueryArgs(), name) }
+func (received[C]) Volatile()                    {}
+func (received[C]) HeadNotGet()                  {}
+
+// query returns the decoded values of the query parameter; they alias
+// fasthttp's buffers.
+func query(args *fasthttp.Args, name string) []string {
+	raw := args.PeekMulti(name)
+	if len(raw) == 0 {
+		return nil
+	}
+	out := make([]string, len(raw))
+	for i, b := range raw {
+		out[i] = unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	return out
+}
+
+// trimOWS returns b as a string, without the spaces and tabs around it.
+func trimOWS(b []byte) string {
+	return strings.Trim(unsafe.String(unsafe.SliceData(b), len(b)), " \t")
+}
