@@ -26,10 +26,10 @@ import (
 // that concern gRPC only are refused by the others.
 type ClientOption = forward.Option
 
-// WithInsecure allows plaintext connections, and credentials over them. It
-// is meant for loopback development servers; without it, credentials are
-// only ever sent over a connection with transport security. It returns
-// [forward.WithInsecure], the option every forwarding client shares.
+// WithInsecure returns [forward.WithInsecure], the option every forwarding
+// client shares: plaintext connections, and credentials over them.
+//
+// Deprecated: use forward.WithInsecure, the one name for this option.
 func WithInsecure() ClientOption { return forward.WithInsecure() }
 
 // tlsConfig and dialOptions are the options only gRPC understands.
