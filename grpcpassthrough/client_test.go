@@ -343,7 +343,7 @@ func TestOneValuePerKeyWhateverTheCallersCase(t *testing.T) {
 func TestDeprecatedWithInsecureStillWorks(t *testing.T) {
 	t.Parallel()
 	rec := startRecorder(t, nil, nil)
-	if _, err := grpcpassthrough.NewClient("http://"+rec.addr); err == nil {
+	if _, err := grpcpassthrough.NewClient("http://" + rec.addr); err == nil {
 		t.Fatal("an http:// target without WithInsecure was accepted; the check below would be vacuous")
 	}
 	conn := dial(t, "http://"+rec.addr, grpcpassthrough.WithInsecure()) // the deprecated alias, on purpose
