@@ -1,6 +1,7 @@
 package grpcpassthrough_test
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -353,5 +354,49 @@ func TestDeprecatedWithInsecureStillWorks(t *testing.T) {
 	}
 	if calls := rec.take(); len(calls) != 1 || len(calls[0].md.Get("authorization")) != 1 {
 		t.Fatalf("server saw %v, want one call with the credential", calls)
+	}
+}
+
+// serviceAccount is a connection-level credential of the service itself,
+// as an OAuth2 token source would be.
+type serviceAccount struct{}
+
+func (serviceAccount) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"Authorization": "Bearer service-account"}, nil
+}
+func (serviceAccount) RequireTransportSecurity() bool { return false }
+
+// A dial option that adds a forwarded key, as per-RPC credentials of the
+// connection or as an interceptor appending metadata, never puts a second
+// value on the wire: the caller's value is the one and only.
+func TestDialOptionAddingAForwardedKeyIsOverridden(t *testing.T) {
+	t.Parallel()
+	addKey := func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		return invoker(metadata.AppendToOutgoingContext(ctx, "x-api-key", "service-key"), method, req, reply, cc, opts...)
+	}
+	addKeyStream := func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+		return streamer(metadata.AppendToOutgoingContext(ctx, "x-api-key", "service-key"), desc, cc, method, opts...)
+	}
+	rec := startRecorder(t, nil, nil)
+	conn := dial(t, rec.addr, forward.WithInsecure(), grpcpassthrough.WithDialOptions(
+		grpc.WithPerRPCCredentials(serviceAccount{}),
+		grpc.WithChainUnaryInterceptor(addKey),
+		grpc.WithChainStreamInterceptor(addKeyStream),
+	))
+	for kind, call := range callKinds {
+		ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: token}, core.Pair{Key: "x-api-key", Value: "k1"})
+		if err := call(ctx, conn); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		calls := rec.take()
+		if len(calls) != 1 {
+			t.Fatalf("%s: server saw %d calls, want 1", kind, len(calls))
+		}
+		if got := calls[0].md.Get("authorization"); len(got) != 1 || got[0] != token {
+			t.Errorf("%s: authorization arrived as %q, want exactly [%q]: the caller's, not the dial option's", kind, got, token)
+		}
+		if got := calls[0].md.Get("x-api-key"); len(got) != 1 || got[0] != "k1" {
+			t.Errorf("%s: x-api-key arrived as %q, want exactly [k1]: the caller's, not the interceptor's", kind, got)
+		}
 	}
 }
