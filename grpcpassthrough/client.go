@@ -100,10 +100,18 @@ func newClientConfig(opts []ClientOption, client string) (*clientConfig, error) 
 // target is required; there is no fallback to the environment. It may be
 // "host:port", any gRPC target such as "dns:///host:port", or a URL
 // "https://host[:port]" (port 443 by default) or "http://host[:port]" (port
-// 80 by default, and only with [WithInsecure]). Connections use TLS with the
-// system roots unless [WithInsecure] or [WithTLSConfig] says otherwise.
+// 80 by default, and only with [forward.WithInsecure]). Connections use TLS
+// with the system roots unless [forward.WithInsecure] or [WithTLSConfig]
+// says otherwise.
 // Retries are disabled, so that a rejected call is never sent again with the
-// same credentials.
+// same credentials. A plaintext connection dials its target directly, never
+// through the proxy of the environment (HTTPS_PROXY), which would read the
+// credentials, unless [forward.WithPlaintextProxy].
+//
+// The caller's dial options ([WithDialOptions]) come first; the forwarding
+// has the last word on the forwarded keys: per-RPC credentials of the
+// connection, or a caller's interceptor appending metadata, cannot put a
+// second value beside the caller's credential.
 func NewClient(target string, opts ...ClientOption) (*grpc.ClientConn, error) {
 	cfg, err := newClientConfig(opts, "grpcpassthrough.NewClient")
 	if err != nil {
@@ -192,11 +200,17 @@ func DialOptions(opts ...ClientOption) ([]grpc.DialOption, error) {
 // appends under a forwarded key is removed too.
 func dialOptionsFor(cfg *clientConfig) []grpc.DialOption {
 	f := newForwarder(cfg, false)
-	return []grpc.DialOption{
+	opts := []grpc.DialOption{
 		grpc.WithChainUnaryInterceptor(f.unary),
 		grpc.WithChainStreamInterceptor(f.stream),
 		grpc.WithPerRPCCredentials(f.creds),
 	}
+	if cfg.Insecure && !cfg.PlaintextProxy {
+		// A proxy tunnels a plaintext connection without protecting it,
+		// and would read the credentials: dial the target directly.
+		opts = append(opts, grpc.WithNoProxy())
+	}
+	return opts
 }
 
 // UnaryClientInterceptor returns the interceptor that forwards the
