@@ -3,12 +3,11 @@ package httppassthrough
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/passthrough-go/passthrough/forward"
+	"github.com/passthrough-go/passthrough/internal/origin"
 )
 
 // Transport is an [http.RoundTripper] that adds the credentials found in
@@ -53,7 +52,7 @@ import (
 type Transport struct {
 	base    http.RoundTripper
 	proxy   *http.Transport // base, when it is one: its Proxy is asked
-	origins map[origin]struct{}
+	origins map[origin.Origin]struct{}
 	cfg     *forward.Config
 }
 
@@ -90,23 +89,6 @@ func wireOf(base http.RoundTripper) (http.RoundTripper, *http.Transport, error) 
 		"put it around the Transport instead, or, if it sends requests exactly as given, declare it with httppassthrough.Wire", what, base)
 }
 
-// origin is what a request's URL is checked against: lower-case scheme
-// and host, and the port, the scheme's default when the URL has none.
-type origin struct{ scheme, host, port string }
-
-func originOf(u *url.URL) origin {
-	o := origin{scheme: strings.ToLower(u.Scheme), host: strings.ToLower(u.Hostname()), port: u.Port()}
-	if o.port == "" {
-		switch o.scheme {
-		case "https":
-			o.port = "443"
-		case "http":
-			o.port = "80"
-		}
-	}
-	return o
-}
-
 // NewTransport returns a Transport sending through base, an
 // *http.Transport or a RoundTripper declared with [Wire]
 // (http.DefaultTransport when nil), that forwards credentials to origins:
@@ -128,9 +110,9 @@ func NewTransport(base http.RoundTripper, origins []string, opts ...forward.Opti
 	if err != nil {
 		return nil, err
 	}
-	t := &Transport{base: base, proxy: proxy, origins: map[origin]struct{}{}, cfg: cfg}
+	t := &Transport{base: base, proxy: proxy, origins: map[origin.Origin]struct{}{}, cfg: cfg}
 	for _, s := range origins {
-		o, err := parseOrigin(s, cfg.Insecure)
+		o, err := origin.Parse(s, cfg.Insecure)
 		if err != nil {
 			return nil, err
 		}
@@ -139,38 +121,12 @@ func NewTransport(base http.RoundTripper, origins []string, opts ...forward.Opti
 	return t, nil
 }
 
-func (o origin) String() string {
-	return o.scheme + "://" + net.JoinHostPort(o.host, o.port)
-}
-
-// parseOrigin parses the origin of s, a URL "https://host[:port]" (a path
-// is allowed and ignored; user information, a query or a fragment are
-// not). An http:// URL is refused unless insecure. Errors never repeat s,
-// which could hold a secret.
-func parseOrigin(s string, insecure bool) (origin, error) {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return origin{}, errors.New("passthrough: an origin must be https://host[:port] (or http:// with forward.WithInsecure())")
-	}
-	o := originOf(u)
-	switch o.scheme {
-	case "https":
-	case "http":
-		if !insecure {
-			return origin{}, fmt.Errorf("passthrough: origin %s is plaintext; give forward.WithInsecure() to allow it", o)
-		}
-	default:
-		return origin{}, errors.New("passthrough: an origin must be https://host[:port] (or http:// with forward.WithInsecure())")
-	}
-	return o, nil
-}
-
 // attaches reports whether credentials may go with r: its origin is
 // configured, and, if r follows a redirect (http.Client sets its
 // Response), the first request of the chain went to the same origin. A
 // redirect whose chain cannot be followed back gets nothing.
 func (t *Transport) attaches(r *http.Request) bool {
-	o := originOf(r.URL)
+	o := origin.Of(r.URL)
 	if _, ok := t.origins[o]; !ok {
 		return false
 	}
@@ -181,7 +137,7 @@ func (t *Transport) attaches(r *http.Request) bool {
 		}
 		first = first.Response.Request
 	}
-	return originOf(first.URL) == o
+	return origin.Of(first.URL) == o
 }
 
 // RoundTrip implements [http.RoundTripper].
@@ -223,7 +179,7 @@ func (t *Transport) refuseProxy(r *http.Request) error {
 		return nil // direct, or the transport fails the request itself
 	}
 	return fmt.Errorf("passthrough: %s is plaintext and the transport sends it through a proxy, which would read the credentials; "+
-		"use https://, exclude the host from the proxy (NO_PROXY), or give forward.WithPlaintextProxy() to allow it", originOf(r.URL))
+		"use https://, exclude the host from the proxy (NO_PROXY), or give forward.WithPlaintextProxy() to allow it", origin.Of(r.URL))
 }
 
 // closeBody honours the RoundTripper contract: the body is closed even when
