@@ -34,8 +34,10 @@ import (
 //     in, and every other header is kept.
 //
 // base supplies the timeout, redirect policy, cookie jar and transport
-// (http.DefaultTransport when base or its Transport is nil); it is copied,
-// not modified. Connect clients do not retry.
+// (http.DefaultTransport when base or its Transport is nil), which is the
+// base of an [httppassthrough.Transport] and so an *http.Transport or one
+// declared with [httppassthrough.Wire]; base is copied, not modified.
+// Connect clients do not retry.
 func NewClient(baseURL string, base *http.Client, opts ...forward.Option) (connect.HTTPClient, error) {
 	cfg, err := forward.NewConfig(opts...)
 	if err == nil {
