@@ -11,6 +11,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
@@ -46,7 +47,7 @@ func BenchmarkGRPC(b *testing.B) {
 				grpc.WithPerRPCCredentials(staticCreds{md: map[string]string{"authorization": bearer}}))
 		}, context.Background()},
 		{"passthrough", func() (*grpc.ClientConn, error) {
-			return grpcpassthrough.NewClient(ln.Addr().String(), grpcpassthrough.WithInsecure())
+			return grpcpassthrough.NewClient(ln.Addr().String(), forward.WithInsecure())
 		}, core.WithMetadata(context.Background(), core.Pair{Key: "authorization", Value: bearer})},
 	} {
 		b.Run(c.name, func(b *testing.B) {

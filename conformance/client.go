@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"testing"
 
@@ -42,6 +43,12 @@ type ClientHarness struct {
 	// goroutines at once (an http.Request, gRPC metadata); it cannot with
 	// Connect, whose client writes into the request's headers itself.
 	ConcurrentReuse bool
+
+	// Proxies says the client honours [ClientConfig.Proxy]; the suite then
+	// checks that credentials never go through a proxy in plaintext. (A
+	// gRPC client takes its proxy from the environment only, which a
+	// process reads once; test it in a child process of its own.)
+	Proxies bool
 }
 
 // ClientConfig is what the suite asks [ClientHarness.Client] to build.
@@ -56,6 +63,15 @@ type ClientConfig struct {
 	Roots *x509.CertPool
 	// Options are the options to build the client with.
 	Options []forward.Option
+	// Adds, when not nil, are header fields that a layer of the client's
+	// own configuration, under the forwarding, adds to every request: a
+	// base RoundTripper, per-RPC credentials among gRPC dial options. The
+	// client must refuse such a configuration when it is built, or send
+	// the caller's value alone under every key it forwards.
+	Adds http.Header
+	// Proxy, when not nil, is the HTTP proxy the client's transport sends
+	// every request through (http.Transport.Proxy).
+	Proxy *url.URL
 }
 
 // Caller makes calls with the client under test.
@@ -93,9 +109,7 @@ func TransportHarness(build func(base http.RoundTripper, origin string, opts []f
 			return srv.URL
 		},
 		Client: func(t *testing.T, c ClientConfig) (Caller, error) {
-			base := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: c.Roots}}
-			t.Cleanup(base.CloseIdleConnections)
-			rt, err := build(base, c.Origin, c.Options)
+			rt, err := build(BaseTransport(t, c, nil), c.Origin, c.Options)
 			if err != nil {
 				return nil, err
 			}
@@ -103,7 +117,45 @@ func TransportHarness(build func(base http.RoundTripper, origin string, opts []f
 		},
 		Redirects:       true,
 		ConcurrentReuse: true,
+		Proxies:         true,
 	}
+}
+
+// BaseTransport returns the base RoundTripper an HTTP-based client is to
+// send through for c: an *http.Transport trusting c.Roots, through
+// c.Proxy if set, configured further by tune if not nil, and closed with
+// t.Cleanup; wrapped, when c.Adds is set, in a RoundTripper that adds
+// c.Adds to a copy of every request, as an OAuth2 transport sets its own
+// Authorization.
+func BaseTransport(t *testing.T, c ClientConfig, tune func(*http.Transport)) http.RoundTripper {
+	base := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: c.Roots}}
+	if c.Proxy != nil {
+		base.Proxy = http.ProxyURL(c.Proxy)
+	}
+	if tune != nil {
+		tune(base)
+	}
+	t.Cleanup(base.CloseIdleConnections)
+	if c.Adds == nil {
+		return base
+	}
+	return addingTransport{base: base, adds: c.Adds}
+}
+
+// addingTransport adds its header fields to a copy of every request.
+type addingTransport struct {
+	base http.RoundTripper
+	adds http.Header
+}
+
+func (a addingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c := r.Clone(r.Context())
+	for k, vs := range a.adds {
+		for _, v := range vs {
+			c.Header.Add(k, v)
+		}
+	}
+	return a.base.RoundTrip(c)
 }
 
 type httpCaller struct {
@@ -151,7 +203,9 @@ func (c httpCaller) do(req *http.Request) error {
 // none (unless anonymous calls are allowed); nothing in plaintext, checked
 // per request; nothing after a redirect to another origin or a downgrade;
 // a reused request object never carries a previous caller's credentials;
-// concurrent callers never mixed; a rejected call never retried.
+// concurrent callers never mixed; a rejected call never retried; a layer
+// of the client's own configuration that adds a forwarded key never puts
+// its value on the wire; nothing in plaintext through a proxy.
 func RunClient(t *testing.T, h ClientHarness) {
 	t.Helper()
 	if h.Serve == nil || h.Client == nil {
@@ -167,6 +221,10 @@ func RunClient(t *testing.T, h ClientHarness) {
 	t.Run("ReusedRequest", s.reusedRequest)
 	t.Run("ConcurrentCallers", s.concurrentCallers)
 	t.Run("RejectedNotRetried", s.rejectedNotRetried)
+	t.Run("OwnLayerAddingKeys", s.ownLayerAddingKeys)
+	if h.Proxies {
+		t.Run("NotThroughPlaintextProxy", s.notThroughPlaintextProxy)
+	}
 }
 
 // clientSuite holds the harness and the one certificate every TLS server
@@ -230,6 +288,14 @@ func (c clientSuite) serve(t *testing.T, secure bool) *server {
 func (c clientSuite) client(t *testing.T, origin, target string, opts ...forward.Option) (Caller, error) {
 	t.Helper()
 	return c.h.Client(t, ClientConfig{Origin: origin, Target: target, Roots: c.roots, Options: opts})
+}
+
+// clientWith builds a client as the suite configures it, changed by set.
+func (c clientSuite) clientWith(t *testing.T, origin string, set func(*ClientConfig), opts ...forward.Option) (Caller, error) {
+	t.Helper()
+	cfg := ClientConfig{Origin: origin, Target: origin, Roots: c.roots, Options: opts}
+	set(&cfg)
+	return c.h.Client(t, cfg)
 }
 
 func (c clientSuite) mustClient(t *testing.T, origin string, opts ...forward.Option) Caller {

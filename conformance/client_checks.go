@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -271,4 +273,61 @@ func (c clientSuite) rejectedNotRetried(t *testing.T) {
 		t.Fatalf("a rejected call reached the server %d times, want exactly once: it must not be retried", len(got))
 	}
 	wantCredentials(t, "rejected call", got[0], "alice")
+}
+
+func (c clientSuite) ownLayerAddingKeys(t *testing.T) {
+	srv := c.serve(t, true)
+	adds := http.Header{"Authorization": {"Bearer token-of-service-account"}, "X-Api-Key": {"key-of-service-account"}}
+	cl, err := c.clientWith(t, srv.origin, func(cfg *ClientConfig) { cfg.Adds = adds })
+	if err != nil {
+		if !strings.HasPrefix(err.Error(), "passthrough: ") {
+			t.Errorf("a layer adding forwarded keys refused with %q, want a passthrough: error", err)
+		}
+		return // refused when built: nothing can be sent
+	}
+	_ = cl.Call(callerCtx(t.Context(), "alice"), nil)
+	got := srv.take()
+	if len(got) != 1 {
+		t.Fatalf("server saw %d calls, want 1: the client was built, so it must send", len(got))
+	}
+	wantCredentials(t, "call through a layer of the client's own that adds the forwarded keys", got[0], "alice")
+}
+
+// proxy is a loopback HTTP forward proxy that records the header of every
+// request it is asked to forward, and answers each itself.
+func (c clientSuite) proxy(t *testing.T) (*url.URL, *server) {
+	t.Helper()
+	s := &server{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.handle(r.Header)
+		w.WriteHeader(http.StatusBadGateway)
+	}))
+	srv.Config.ErrorLog = quietLog
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	return u, s
+}
+
+func (c clientSuite) notThroughPlaintextProxy(t *testing.T) {
+	plain := c.serve(t, false)
+	proxyURL, proxy := c.proxy(t)
+	ctx := callerCtx(t.Context(), "alice")
+	viaProxy := func(cfg *ClientConfig) { cfg.Proxy = proxyURL }
+	if cl, err := c.clientWith(t, plain.origin, viaProxy, forward.WithInsecure()); err == nil {
+		_ = cl.Call(ctx, nil)
+	}
+	wantNoCredentials(t, "plaintext call with a proxy configured: at the proxy", proxy.take())
+
+	// Said explicitly, the proxy does get them, so the check above is not
+	// vacuous: the client does send through the proxy it is given.
+	cl, err := c.clientWith(t, plain.origin, viaProxy, forward.WithInsecure(), forward.WithPlaintextProxy())
+	if err != nil {
+		t.Fatalf("plaintext origin through a proxy with forward.WithPlaintextProxy: %v", err)
+	}
+	_ = cl.Call(ctx, nil)
+	got := proxy.take()
+	if len(got) != 1 {
+		t.Fatalf("with forward.WithPlaintextProxy the proxy saw %d calls, want 1", len(got))
+	}
+	wantCredentials(t, "plaintext call through a proxy with forward.WithPlaintextProxy", got[0], "alice")
 }

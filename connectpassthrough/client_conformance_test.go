@@ -64,8 +64,7 @@ func TestClientConformance(t *testing.T) {
 			return srv.URL
 		},
 		Client: func(t *testing.T, c conformance.ClientConfig) (conformance.Caller, error) {
-			base := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: c.Roots}, ForceAttemptHTTP2: true}
-			t.Cleanup(base.CloseIdleConnections)
+			base := conformance.BaseTransport(t, c, func(tr *http.Transport) { tr.ForceAttemptHTTP2 = true })
 			hc, err := connectpassthrough.NewClient(c.Origin, &http.Client{Transport: base}, c.Options...)
 			if err != nil {
 				return nil, err
@@ -76,5 +75,6 @@ func TestClientConformance(t *testing.T) {
 		// A Connect client writes its own headers into the request it is
 		// given, so one request cannot be sent from two goroutines at once.
 		ConcurrentReuse: false,
+		Proxies:         true,
 	})
 }

@@ -265,3 +265,35 @@ func TestRejectionsAreNotRetried(t *testing.T) {
 		t.Fatalf("server saw %d attempts, want 1", n)
 	}
 }
+
+// A call to another origin than the one the client was built for is
+// refused before anything is sent, with both origins named (and never a
+// credential), instead of going out without credentials and coming back
+// as "authentication required": localhost is not 127.0.0.1.
+func TestClientRefusesAnotherOrigin(t *testing.T) {
+	t.Parallel()
+	var seen atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen.Add(1) }))
+	defer srv.Close()
+	built := srv.URL // http://127.0.0.1:port
+	called := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	for _, anonymous := range []bool{false, true} {
+		opts := []forward.Option{forward.WithInsecure()}
+		if anonymous {
+			opts = append(opts, forward.WithAllowAnonymous())
+		}
+		c := connect.NewClient[empty, empty](forwarding(t, built, nil, opts...), called+"/test.v1.Echo/Unary")
+		ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: "Bearer secret-token"})
+		_, err := c.CallUnary(ctx, connect.NewRequest(&empty{}))
+		if err == nil || !strings.Contains(err.Error(), "passthrough: ") ||
+			!strings.Contains(err.Error(), called) || !strings.Contains(err.Error(), built) || strings.Contains(err.Error(), "secret") {
+			t.Errorf("anonymous=%v: call at %s of a client built for %s: %v, want a refusal naming both origins", anonymous, called, built, err)
+		}
+		if connect.CodeOf(err) == connect.CodeUnauthenticated {
+			t.Errorf("anonymous=%v: refused as %v, which hides the mismatch", anonymous, connect.CodeOf(err))
+		}
+	}
+	if n := seen.Load(); n != 0 {
+		t.Errorf("the server saw %d requests, want none: a call to another origin is refused before it is sent", n)
+	}
+}

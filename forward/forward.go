@@ -28,6 +28,9 @@ type Config struct {
 	AllowAnonymous bool
 	// MaxValueSize is the largest credential value sent.
 	MaxValueSize int
+	// PlaintextProxy lets credentials travel in plaintext through a
+	// proxy: see [WithPlaintextProxy].
+	PlaintextProxy bool
 
 	specific []Specific
 	errs     []error
@@ -39,6 +42,18 @@ type Config struct {
 // only over TLS.
 func WithInsecure() Option {
 	return optionFunc(func(c *Config) { c.Insecure = true })
+}
+
+// WithPlaintextProxy lets credentials travel in plaintext through a
+// proxy, which can read them. Without it, a request with credentials for
+// a plaintext origin (allowed by [WithInsecure]) that the transport would
+// send through a proxy (HTTP_PROXY, http.Transport.Proxy) is refused
+// before anything is sent, and a plaintext gRPC connection dials its
+// target directly, never through the proxy of the environment. Over TLS a
+// proxy only tunnels the connection and sees no credentials, so this
+// option changes nothing there.
+func WithPlaintextProxy() Option {
+	return optionFunc(func(c *Config) { c.PlaintextProxy = true })
 }
 
 // WithAllowAnonymous lets a call whose context carries no credentials go

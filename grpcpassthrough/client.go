@@ -26,10 +26,10 @@ import (
 // that concern gRPC only are refused by the others.
 type ClientOption = forward.Option
 
-// WithInsecure allows plaintext connections, and credentials over them. It
-// is meant for loopback development servers; without it, credentials are
-// only ever sent over a connection with transport security. It returns
-// [forward.WithInsecure], the option every forwarding client shares.
+// WithInsecure returns [forward.WithInsecure], the option every forwarding
+// client shares: plaintext connections, and credentials over them.
+//
+// Deprecated: use forward.WithInsecure, the one name for this option.
 func WithInsecure() ClientOption { return forward.WithInsecure() }
 
 // tlsConfig and dialOptions are the options only gRPC understands.
@@ -100,10 +100,18 @@ func newClientConfig(opts []ClientOption, client string) (*clientConfig, error) 
 // target is required; there is no fallback to the environment. It may be
 // "host:port", any gRPC target such as "dns:///host:port", or a URL
 // "https://host[:port]" (port 443 by default) or "http://host[:port]" (port
-// 80 by default, and only with [WithInsecure]). Connections use TLS with the
-// system roots unless [WithInsecure] or [WithTLSConfig] says otherwise.
+// 80 by default, and only with [forward.WithInsecure]). Connections use TLS
+// with the system roots unless [forward.WithInsecure] or [WithTLSConfig]
+// says otherwise.
 // Retries are disabled, so that a rejected call is never sent again with the
-// same credentials.
+// same credentials. A plaintext connection dials its target directly, never
+// through the proxy of the environment (HTTPS_PROXY), which would read the
+// credentials, unless [forward.WithPlaintextProxy].
+//
+// The caller's dial options ([WithDialOptions]) come first; the forwarding
+// has the last word on the forwarded keys: per-RPC credentials of the
+// connection, or a caller's interceptor appending metadata, cannot put a
+// second value beside the caller's credential.
 func NewClient(target string, opts ...ClientOption) (*grpc.ClientConn, error) {
 	cfg, err := newClientConfig(opts, "grpcpassthrough.NewClient")
 	if err != nil {
@@ -123,8 +131,10 @@ func NewClient(target string, opts ...ClientOption) (*grpc.ClientConn, error) {
 		tc = credentials.NewTLS(&tls.Config{MinVersion: tls.VersionTLS12})
 	}
 	dial := []grpc.DialOption{grpc.WithTransportCredentials(tc), grpc.WithDisableRetry()}
-	dial = append(dial, dialOptionsFor(cfg)...)
+	// The forwarding options come after the caller's dial options, so that
+	// they have the last word on the forwarded keys (see dialOptionsFor).
 	dial = append(dial, cfg.dial...)
+	dial = append(dial, dialOptionsFor(cfg)...)
 	return grpc.NewClient(normalized, dial...)
 }
 
@@ -164,11 +174,12 @@ func normalizeTarget(target string, insecure bool) (string, error) {
 	return "dns:///" + net.JoinHostPort(host, port), nil
 }
 
-// DialOptions returns the grpc.DialOptions that install the forwarding
-// interceptors on a connection you build yourself with grpc.NewClient. Give
-// it transport credentials too: without transport security the calls fail
-// (unless [WithInsecure] is among opts) instead of sending credentials in
-// plaintext.
+// DialOptions returns the grpc.DialOptions that install the forwarding on
+// a connection you build yourself with grpc.NewClient. Give them after
+// your own dial options, so that they have the last word on the forwarded
+// keys, as [NewClient] does; and give transport credentials too: without
+// transport security the calls fail (unless [forward.WithInsecure] is
+// among opts) instead of sending credentials in plaintext.
 func DialOptions(opts ...ClientOption) ([]grpc.DialOption, error) {
 	cfg, err := newClientConfig(opts, "grpcpassthrough.DialOptions")
 	if err != nil {
@@ -177,9 +188,29 @@ func DialOptions(opts ...ClientOption) ([]grpc.DialOption, error) {
 	return dialOptionsFor(cfg), nil
 }
 
+// dialOptionsFor is how a connection forwards: the interceptors check each
+// call and mark its context with the credentials to send, and the same
+// credentials are the connection's last per-RPC credentials. gRPC merges
+// the per-RPC credentials of a connection into one map, later ones
+// replacing earlier ones key by key, and then adds the call's own: so a
+// credential of the connection (grpc.WithPerRPCCredentials among the
+// caller's dial options) cannot put a second value beside the caller's,
+// as a per-call credential could not prevent. The interceptors come last
+// in the chain, nearest the wire, so that metadata a caller's interceptor
+// appends under a forwarded key is removed too.
 func dialOptionsFor(cfg *clientConfig) []grpc.DialOption {
-	f := newForwarder(cfg)
-	return []grpc.DialOption{grpc.WithChainUnaryInterceptor(f.unary), grpc.WithChainStreamInterceptor(f.stream)}
+	f := newForwarder(cfg, false)
+	opts := []grpc.DialOption{
+		grpc.WithChainUnaryInterceptor(f.unary),
+		grpc.WithChainStreamInterceptor(f.stream),
+		grpc.WithPerRPCCredentials(f.creds),
+	}
+	if cfg.Insecure && !cfg.PlaintextProxy {
+		// A proxy tunnels a plaintext connection without protecting it,
+		// and would read the credentials: dial the target directly.
+		opts = append(opts, grpc.WithNoProxy())
+	}
+	return opts
 }
 
 // UnaryClientInterceptor returns the interceptor that forwards the
@@ -194,15 +225,19 @@ func dialOptionsFor(cfg *clientConfig) []grpc.DialOption {
 //     over metadata appended with metadata.AppendToOutgoingContext, and
 //     every other outgoing key is kept; the caller's metadata is not
 //     modified;
-//   - attaches the credentials as per-call credentials that require
-//     transport security (unless [WithInsecure]), so that gRPC refuses to
-//     send them over a plaintext connection.
+//   - attaches the credentials as per-call credentials, sent only over a
+//     connection with transport security (unless [forward.WithInsecure]):
+//     a call over plaintext fails with codes.Unauthenticated.
+//
+// A standalone interceptor cannot stop per-RPC credentials of the
+// connection (grpc.WithPerRPCCredentials) from adding a second value
+// under a forwarded key; [NewClient] and [DialOptions] can, and do.
 func UnaryClientInterceptor(opts ...ClientOption) (grpc.UnaryClientInterceptor, error) {
 	cfg, err := newClientConfig(opts, "grpcpassthrough.UnaryClientInterceptor")
 	if err != nil {
 		return nil, err
 	}
-	return newForwarder(cfg).unary, nil
+	return newForwarder(cfg, true).unary, nil
 }
 
 // StreamClientInterceptor is [UnaryClientInterceptor] for streaming calls.
@@ -211,19 +246,30 @@ func StreamClientInterceptor(opts ...ClientOption) (grpc.StreamClientInterceptor
 	if err != nil {
 		return nil, err
 	}
-	return newForwarder(cfg).stream, nil
+	return newForwarder(cfg, true).stream, nil
 }
 
 // forwarder is the interceptors' state: the policy to check each call
-// against, and the per-call credentials attached to calls that passed.
+// against, and the credentials that send what a call's check allowed;
+// perCall attaches them to each call, when the interceptor is used without
+// the connection's per-RPC credentials.
 type forwarder struct {
-	cfg   *forward.Config
-	creds grpc.CallOption
+	cfg     *forward.Config
+	creds   callCredentials
+	perCall grpc.CallOption
 }
 
-func newForwarder(cfg *clientConfig) *forwarder {
-	return &forwarder{cfg: cfg.Config, creds: grpc.PerRPCCredentials(callCredentials{requireSecurity: !cfg.Insecure})}
+func newForwarder(cfg *clientConfig, perCall bool) *forwarder {
+	f := &forwarder{cfg: cfg.Config, creds: callCredentials{requireSecurity: !cfg.Insecure}}
+	if perCall {
+		f.perCall = grpc.PerRPCCredentials(f.creds)
+	}
+	return f
 }
+
+// checkedKey marks a call's context with the Metadata its interceptor
+// checked: what the credentials send, and all they send.
+type checkedKey struct{}
 
 var errNoCredentials = status.Error(codes.Unauthenticated,
 	"passthrough: the call's context carries no caller credentials (pass the request's context, or use core.WithMetadata)")
@@ -243,6 +289,9 @@ func (f *forwarder) prepare(ctx context.Context) (context.Context, bool, error) 
 	if err != nil {
 		return nil, false, asStatus(err)
 	}
+	// Marked even when nothing is sent, so that a context marked by an
+	// earlier call sends nothing now.
+	ctx = context.WithValue(ctx, checkedKey{}, md)
 	if !send {
 		return ctx, false, nil
 	}
@@ -268,8 +317,8 @@ func (f *forwarder) unary(ctx context.Context, method string, req, reply any, cc
 	if err != nil {
 		return err
 	}
-	if send {
-		opts = append(opts, f.creds)
+	if send && f.perCall != nil {
+		opts = append(opts, f.perCall)
 	}
 	return invoker(ctx, method, req, reply, cc, opts...)
 }
@@ -279,19 +328,34 @@ func (f *forwarder) stream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.
 	if err != nil {
 		return nil, err
 	}
-	if send {
-		opts = append(opts, f.creds)
+	if send && f.perCall != nil {
+		opts = append(opts, f.perCall)
 	}
 	return streamer(ctx, desc, cc, method, opts...)
 }
 
-// callCredentials sends the Metadata of the call's context, which the
-// interceptor has checked before attaching them; gRPC enforces transport
-// security before it asks for them.
+// callCredentials sends the Metadata the interceptor checked for the call
+// (nothing for a call it did not check), and only over a connection with
+// transport security unless requireSecurity is false. It makes that check
+// itself rather than through RequireTransportSecurity, because gRPC makes
+// that one for per-RPC credentials of a connection only when the
+// connection is built, and only for its own plaintext credentials.
 type callCredentials struct{ requireSecurity bool }
 
+var errPlaintext = status.Error(codes.Unauthenticated,
+	"passthrough: credentials are sent only over a connection with transport security; give forward.WithInsecure() to allow plaintext")
+
 func (c callCredentials) GetRequestMetadata(ctx context.Context, _ ...string) (map[string]string, error) {
-	md, _ := core.FromContext(ctx)
+	md, _ := ctx.Value(checkedKey{}).(core.Metadata)
+	if md.Len() == 0 {
+		return nil, nil
+	}
+	if c.requireSecurity {
+		ri, _ := credentials.RequestInfoFromContext(ctx)
+		if credentials.CheckSecurityLevel(ri.AuthInfo, credentials.PrivacyAndIntegrity) != nil {
+			return nil, errPlaintext
+		}
+	}
 	out := make(map[string]string, md.Len())
 	for k, v := range md.All {
 		out[k] = v
@@ -299,4 +363,4 @@ func (c callCredentials) GetRequestMetadata(ctx context.Context, _ ...string) (m
 	return out, nil
 }
 
-func (c callCredentials) RequireTransportSecurity() bool { return c.requireSecurity }
+func (c callCredentials) RequireTransportSecurity() bool { return false }

@@ -83,6 +83,9 @@ func TestClientConformance(t *testing.T) {
 		},
 		Client: func(t *testing.T, c conformance.ClientConfig) (conformance.Caller, error) {
 			opts := append([]grpcpassthrough.ClientOption(nil), c.Options...)
+			if c.Adds != nil {
+				opts = append(opts, grpcpassthrough.WithDialOptions(grpc.WithPerRPCCredentials(addedCredentials(c.Adds))))
+			}
 			if strings.HasPrefix(c.Target, "https://") {
 				opts = append(opts, grpcpassthrough.WithTLSConfig(&tls.Config{RootCAs: c.Roots}))
 			}
@@ -94,5 +97,22 @@ func TestClientConformance(t *testing.T) {
 			return grpcCaller{conn: conn}, nil
 		},
 		ConcurrentReuse: true,
+		// gRPC takes its proxy from the environment only:
+		// TestPlaintextConnectionNotThroughProxy checks it.
+		Proxies: false,
 	})
 }
+
+// addedCredentials are per-RPC credentials of the connection, as a
+// service account's would be.
+type addedCredentials http.Header
+
+func (a addedCredentials) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	out := map[string]string{}
+	for k, vs := range a {
+		out[k] = vs[0]
+	}
+	return out, nil
+}
+
+func (addedCredentials) RequireTransportSecurity() bool { return false }

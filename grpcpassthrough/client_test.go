@@ -1,6 +1,7 @@
 package grpcpassthrough_test
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -40,7 +41,7 @@ func dial(t *testing.T, addr string, opts ...grpcpassthrough.ClientOption) *grpc
 func TestForwardsCredentialsOnEveryCallKind(t *testing.T) {
 	t.Parallel()
 	rec := startRecorder(t, nil, nil)
-	conn := dial(t, rec.addr, grpcpassthrough.WithInsecure())
+	conn := dial(t, rec.addr, forward.WithInsecure())
 	for kind, call := range callKinds {
 		ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: token}, core.Pair{Key: "x-api-key", Value: "k1"})
 		// The caller also set the same key and an unrelated one by hand.
@@ -68,7 +69,7 @@ func TestForwardsCredentialsOnEveryCallKind(t *testing.T) {
 func TestNoCredentialsFailsFastAndSendsNothing(t *testing.T) {
 	t.Parallel()
 	rec := startRecorder(t, nil, nil)
-	conn := dial(t, rec.addr, grpcpassthrough.WithInsecure())
+	conn := dial(t, rec.addr, forward.WithInsecure())
 	for kind, call := range callKinds {
 		err := call(t.Context(), conn)
 		wantCode(t, kind+" without credentials", err, codes.Unauthenticated)
@@ -84,7 +85,7 @@ func TestNoCredentialsFailsFastAndSendsNothing(t *testing.T) {
 func TestAllowAnonymous(t *testing.T) {
 	t.Parallel()
 	rec := startRecorder(t, nil, nil)
-	conn := dial(t, rec.addr, grpcpassthrough.WithInsecure(), forward.WithAllowAnonymous())
+	conn := dial(t, rec.addr, forward.WithInsecure(), forward.WithAllowAnonymous())
 	if err := callKinds["unary"](t.Context(), conn); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestAllowAnonymous(t *testing.T) {
 func TestInvalidMetadataIsRefusedWithoutTheValue(t *testing.T) {
 	t.Parallel()
 	rec := startRecorder(t, nil, nil)
-	conn := dial(t, rec.addr, grpcpassthrough.WithInsecure())
+	conn := dial(t, rec.addr, forward.WithInsecure())
 	ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: "Bearer secret\r\nx: y"})
 	err := callKinds["unary"](ctx, conn)
 	wantCode(t, "control characters", err, codes.InvalidArgument)
@@ -115,7 +116,7 @@ func TestRejectionsAreNotRetried(t *testing.T) {
 	t.Parallel()
 	for _, code := range []codes.Code{codes.Unauthenticated, codes.PermissionDenied, codes.Unavailable} {
 		rec := startRecorder(t, nil, status.Error(code, "no"))
-		conn := dial(t, rec.addr, grpcpassthrough.WithInsecure())
+		conn := dial(t, rec.addr, forward.WithInsecure())
 		ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: token})
 		for kind, call := range callKinds {
 			wantCode(t, kind, call(ctx, conn), code)
@@ -260,7 +261,7 @@ func TestNewClientTargets(t *testing.T) {
 	} {
 		var opts []grpcpassthrough.ClientOption
 		if tc.insecure {
-			opts = append(opts, grpcpassthrough.WithInsecure())
+			opts = append(opts, forward.WithInsecure())
 		}
 		conn, err := grpcpassthrough.NewClient(tc.target, opts...)
 		if tc.wantErr != "" {
@@ -319,7 +320,7 @@ func selfSigned(t *testing.T) (*tls.Config, *x509.CertPool) {
 func TestOneValuePerKeyWhateverTheCallersCase(t *testing.T) {
 	t.Parallel()
 	rec := startRecorder(t, nil, nil)
-	conn := dial(t, rec.addr, grpcpassthrough.WithInsecure())
+	conn := dial(t, rec.addr, forward.WithInsecure())
 	own := metadata.MD{"X-API-Key": {"stale"}, "x-trace": {"t1"}}
 	ctx := metadata.NewOutgoingContext(t.Context(), own)
 	ctx = core.WithMetadata(ctx, core.Pair{Key: "x-api-key", Value: "k1"})
@@ -335,5 +336,67 @@ func TestOneValuePerKeyWhateverTheCallersCase(t *testing.T) {
 	}
 	if len(own) != 2 || own["X-API-Key"][0] != "stale" {
 		t.Errorf("the caller's metadata was modified: %v", own)
+	}
+}
+
+// The deprecated grpcpassthrough.WithInsecure still works: it is
+// forward.WithInsecure under its old name.
+func TestDeprecatedWithInsecureStillWorks(t *testing.T) {
+	t.Parallel()
+	rec := startRecorder(t, nil, nil)
+	if _, err := grpcpassthrough.NewClient("http://" + rec.addr); err == nil {
+		t.Fatal("an http:// target without WithInsecure was accepted; the check below would be vacuous")
+	}
+	conn := dial(t, "http://"+rec.addr, grpcpassthrough.WithInsecure()) // the deprecated alias, on purpose
+	ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: token})
+	if err := callKinds["unary"](ctx, conn); err != nil {
+		t.Fatalf("call over plaintext with the deprecated WithInsecure: %v", err)
+	}
+	if calls := rec.take(); len(calls) != 1 || len(calls[0].md.Get("authorization")) != 1 {
+		t.Fatalf("server saw %v, want one call with the credential", calls)
+	}
+}
+
+// serviceAccount is a connection-level credential of the service itself,
+// as an OAuth2 token source would be.
+type serviceAccount struct{}
+
+func (serviceAccount) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"Authorization": "Bearer service-account"}, nil
+}
+func (serviceAccount) RequireTransportSecurity() bool { return false }
+
+// A dial option that adds a forwarded key, as per-RPC credentials of the
+// connection or as an interceptor appending metadata, never puts a second
+// value on the wire: the caller's value is the one and only.
+func TestDialOptionAddingAForwardedKeyIsOverridden(t *testing.T) {
+	t.Parallel()
+	addKey := func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		return invoker(metadata.AppendToOutgoingContext(ctx, "x-api-key", "service-key"), method, req, reply, cc, opts...)
+	}
+	addKeyStream := func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+		return streamer(metadata.AppendToOutgoingContext(ctx, "x-api-key", "service-key"), desc, cc, method, opts...)
+	}
+	rec := startRecorder(t, nil, nil)
+	conn := dial(t, rec.addr, forward.WithInsecure(), grpcpassthrough.WithDialOptions(
+		grpc.WithPerRPCCredentials(serviceAccount{}),
+		grpc.WithChainUnaryInterceptor(addKey),
+		grpc.WithChainStreamInterceptor(addKeyStream),
+	))
+	for kind, call := range callKinds {
+		ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: token}, core.Pair{Key: "x-api-key", Value: "k1"})
+		if err := call(ctx, conn); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		calls := rec.take()
+		if len(calls) != 1 {
+			t.Fatalf("%s: server saw %d calls, want 1", kind, len(calls))
+		}
+		if got := calls[0].md.Get("authorization"); len(got) != 1 || got[0] != token {
+			t.Errorf("%s: authorization arrived as %q, want exactly [%q]: the caller's, not the dial option's", kind, got, token)
+		}
+		if got := calls[0].md.Get("x-api-key"); len(got) != 1 || got[0] != "k1" {
+			t.Errorf("%s: x-api-key arrived as %q, want exactly [k1]: the caller's, not the interceptor's", kind, got)
+		}
 	}
 }

@@ -7,7 +7,9 @@
 // this package's server interceptors, or by [core.WithMetadata]. A call
 // without credentials fails with codes.Unauthenticated before anything is
 // sent; credentials never travel over a plaintext connection unless
-// [WithInsecure] was given; rejected calls are not retried. The options are
+// [forward.WithInsecure] was given, nor through a proxy over one; each
+// forwarded key carries the caller's value alone, whatever the dial
+// options add; rejected calls are not retried. The options are
 // those of package [forward], shared with every forwarding client, plus
 // [WithTLSConfig] and [WithDialOptions]. To add the same forwarding to a
 // connection you build yourself, use [DialOptions] or the client

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
 	"github.com/passthrough-go/passthrough/internal/testapp"
 )
@@ -47,7 +48,7 @@ func TestHTTPAdaptersToGRPC(t *testing.T) {
 		t.Run(fw, func(t *testing.T) {
 			t.Parallel()
 			rec := startRecorder(t, nil, nil)
-			conn := dial(t, rec.addr, grpcpassthrough.WithInsecure())
+			conn := dial(t, rec.addr, forward.WithInsecure())
 			base := startHTTP(t, fw, conn)
 
 			const callers, perCaller = 6, 10
@@ -90,7 +91,7 @@ func TestHTTPAdaptersToGRPC(t *testing.T) {
 func TestGRPCToGRPCHop(t *testing.T) {
 	t.Parallel()
 	next := startRecorder(t, nil, nil)
-	nextConn := dial(t, next.addr, grpcpassthrough.WithInsecure())
+	nextConn := dial(t, next.addr, forward.WithInsecure())
 
 	middle := grpc.NewServer(
 		grpc.UnaryInterceptor(grpcpassthrough.UnaryServerInterceptor(core.WithExcludedPaths("/test.v1.Echo/Health"))),
@@ -113,7 +114,7 @@ func TestGRPCToGRPCHop(t *testing.T) {
 	go func() { _ = middle.Serve(ln) }()
 	t.Cleanup(middle.Stop)
 
-	first := dial(t, ln.Addr().String(), grpcpassthrough.WithInsecure())
+	first := dial(t, ln.Addr().String(), forward.WithInsecure())
 	ctx := core.WithMetadata(t.Context(), core.Pair{Key: "authorization", Value: token}, core.Pair{Key: "x-internal", Value: "no"})
 	ctx = metadata.AppendToOutgoingContext(ctx, "x-request-id", "r1")
 	if err := callKinds["unary"](ctx, first); err != nil {

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
@@ -36,7 +37,7 @@ func ExampleNewClient() {
 	defer stop()
 
 	// Once, at start-up: the Go form of init_passthrough(endpoint, insecure=True).
-	conn, err := grpcpassthrough.NewClient("http://"+addr, grpcpassthrough.WithInsecure())
+	conn, err := grpcpassthrough.NewClient("http://"+addr, forward.WithInsecure())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -64,7 +65,7 @@ func ExampleDialOptions() {
 	defer stop()
 
 	// Bring your own connection: add the forwarding to your dial options.
-	opts, err := grpcpassthrough.DialOptions(grpcpassthrough.WithInsecure())
+	opts, err := grpcpassthrough.DialOptions(forward.WithInsecure())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -29,7 +29,8 @@
 //
 // # For adapter authors
 //
-// [Middleware] and [NewTransport] are what a service uses. Adapters of
+// [Middleware] and [NewTransport] are what a service uses; [Wire] declares
+// a base transport of NewTransport other than *http.Transport. Adapters of
 // other frameworks built on net/http share the rest: [NewRequest] (the
 // request view over r.URL.EscapedPath()), [NewRawPathRequest] (over
 // r.URL.RawPath when set, for routers that route on it, as Gin and Echo

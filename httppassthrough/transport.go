@@ -3,12 +3,11 @@ package httppassthrough
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/passthrough-go/passthrough/forward"
+	"github.com/passthrough-go/passthrough/internal/origin"
 )
 
 // Transport is an [http.RoundTripper] that adds the credentials found in
@@ -36,33 +35,63 @@ import (
 //   - The request is cloned, never modified. In the clone each forwarded
 //     key has exactly one value: whatever the caller set under that name,
 //     in any case, is replaced; every other header is kept.
+//   - Credentials never go in plaintext through a proxy: a request with
+//     credentials for an http:// origin that the base transport would send
+//     through a proxy (its Proxy func, such as http.ProxyFromEnvironment,
+//     asked about this request) fails before it is sent, unless
+//     [forward.WithPlaintextProxy]. The check is per request, as the
+//     proxy choice is.
+//
+// The Transport must be the last layer before the wire: whatever sits
+// under it could add, replace or retry what it sends. So its base is an
+// *http.Transport (http.DefaultTransport when nil) or a RoundTripper
+// declared with [Wire]; other RoundTrippers (OAuth2, tracing, retries) go
+// around it, where what they add is replaced or kept by the rules above.
 //
 // Transport does not retry.
 type Transport struct {
 	base    http.RoundTripper
-	origins map[origin]struct{}
+	proxy   *http.Transport // base, when it is one: its Proxy is asked
+	origins map[origin.Origin]struct{}
 	cfg     *forward.Config
 }
 
-// origin is what a request's URL is checked against: lower-case scheme
-// and host, and the port, the scheme's default when the URL has none.
-type origin struct{ scheme, host, port string }
+// Wire declares that rt puts each request on the wire as it is given: it
+// adds, replaces and removes none of its header fields, sends it in
+// plaintext through no proxy, and does not retry it. It is for a base of
+// [NewTransport] (or a Transport of the http.Client given to
+// connectpassthrough.NewClient) that is not an *http.Transport: an
+// HTTP/2 or HTTP/3 transport, or a test double. Nothing checks the
+// declaration; a RoundTripper that adds credentials of its own, such as an
+// OAuth2 transport, must not be declared: put it around the Transport.
+func Wire(rt http.RoundTripper) http.RoundTripper { return wire{rt} }
 
-func originOf(u *url.URL) origin {
-	o := origin{scheme: strings.ToLower(u.Scheme), host: strings.ToLower(u.Hostname()), port: u.Port()}
-	if o.port == "" {
-		switch o.scheme {
-		case "https":
-			o.port = "443"
-		case "http":
-			o.port = "80"
-		}
+type wire struct{ http.RoundTripper }
+
+// wireOf returns the RoundTripper a Transport may send through, and the
+// *http.Transport among them whose proxy is asked, or an error for a base
+// that could change what the Transport sends.
+func wireOf(base http.RoundTripper) (http.RoundTripper, *http.Transport, error) {
+	what := "the base RoundTripper"
+	if base == nil {
+		base, what = http.DefaultTransport, "http.DefaultTransport"
 	}
-	return o
+	switch b := base.(type) {
+	case *http.Transport:
+		return b, b, nil
+	case wire:
+		if b.RoundTripper == nil {
+			return nil, nil, errors.New("passthrough: httppassthrough.Wire: nil RoundTripper")
+		}
+		return b, nil, nil
+	}
+	return nil, nil, fmt.Errorf("passthrough: NewTransport: %s is a %T, which could add, replace or retry what the forwarding sends; "+
+		"put it around the Transport instead, or, if it sends requests exactly as given, declare it with httppassthrough.Wire", what, base)
 }
 
-// NewTransport returns a Transport sending through base
-// (http.DefaultTransport when nil) that forwards credentials to origins:
+// NewTransport returns a Transport sending through base, an
+// *http.Transport or a RoundTripper declared with [Wire]
+// (http.DefaultTransport when nil), that forwards credentials to origins:
 // "https://host[:port]", or "http://host[:port]" with
 // [forward.WithInsecure]; a URL with a path names its origin. It accepts
 // the options of package [forward].
@@ -77,12 +106,13 @@ func NewTransport(base http.RoundTripper, origins []string, opts ...forward.Opti
 	if len(origins) == 0 {
 		return nil, errors.New("passthrough: NewTransport: name at least one origin the credentials may go to (\"https://host[:port]\")")
 	}
-	if base == nil {
-		base = http.DefaultTransport
+	base, proxy, err := wireOf(base)
+	if err != nil {
+		return nil, err
 	}
-	t := &Transport{base: base, origins: map[origin]struct{}{}, cfg: cfg}
+	t := &Transport{base: base, proxy: proxy, origins: map[origin.Origin]struct{}{}, cfg: cfg}
 	for _, s := range origins {
-		o, err := parseOrigin(s, cfg.Insecure)
+		o, err := origin.Parse(s, cfg.Insecure)
 		if err != nil {
 			return nil, err
 		}
@@ -91,38 +121,12 @@ func NewTransport(base http.RoundTripper, origins []string, opts ...forward.Opti
 	return t, nil
 }
 
-func (o origin) String() string {
-	return o.scheme + "://" + net.JoinHostPort(o.host, o.port)
-}
-
-// parseOrigin parses the origin of s, a URL "https://host[:port]" (a path
-// is allowed and ignored; user information, a query or a fragment are
-// not). An http:// URL is refused unless insecure. Errors never repeat s,
-// which could hold a secret.
-func parseOrigin(s string, insecure bool) (origin, error) {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return origin{}, errors.New("passthrough: an origin must be https://host[:port] (or http:// with forward.WithInsecure())")
-	}
-	o := originOf(u)
-	switch o.scheme {
-	case "https":
-	case "http":
-		if !insecure {
-			return origin{}, fmt.Errorf("passthrough: origin %s is plaintext; give forward.WithInsecure() to allow it", o)
-		}
-	default:
-		return origin{}, errors.New("passthrough: an origin must be https://host[:port] (or http:// with forward.WithInsecure())")
-	}
-	return o, nil
-}
-
 // attaches reports whether credentials may go with r: its origin is
 // configured, and, if r follows a redirect (http.Client sets its
 // Response), the first request of the chain went to the same origin. A
 // redirect whose chain cannot be followed back gets nothing.
 func (t *Transport) attaches(r *http.Request) bool {
-	o := originOf(r.URL)
+	o := origin.Of(r.URL)
 	if _, ok := t.origins[o]; !ok {
 		return false
 	}
@@ -133,7 +137,7 @@ func (t *Transport) attaches(r *http.Request) bool {
 		}
 		first = first.Response.Request
 	}
-	return originOf(first.URL) == o
+	return origin.Of(first.URL) == o
 }
 
 // RoundTrip implements [http.RoundTripper].
@@ -149,6 +153,10 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if !send {
 		return t.base.RoundTrip(r)
 	}
+	if err := t.refuseProxy(r); err != nil {
+		closeBody(r)
+		return nil, err
+	}
 	clone := r.Clone(r.Context())
 	for k, v := range md.All {
 		for name := range clone.Header {
@@ -159,6 +167,19 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		clone.Header[http.CanonicalHeaderKey(k)] = []string{v}
 	}
 	return t.base.RoundTrip(clone)
+}
+
+// refuseProxy returns an error if r, which is to carry credentials, is
+// plaintext and the base transport would send it through a proxy.
+func (t *Transport) refuseProxy(r *http.Request) error {
+	if t.cfg.PlaintextProxy || t.proxy == nil || t.proxy.Proxy == nil || !strings.EqualFold(r.URL.Scheme, "http") {
+		return nil
+	}
+	if u, err := t.proxy.Proxy(r); err != nil || u == nil {
+		return nil // direct, or the transport fails the request itself
+	}
+	return fmt.Errorf("passthrough: %s is plaintext and the transport sends it through a proxy, which would read the credentials; "+
+		"use https://, exclude the host from the proxy (NO_PROXY), or give forward.WithPlaintextProxy() to allow it", origin.Of(r.URL))
 }
 
 // closeBody honours the RoundTripper contract: the body is closed even when

@@ -17,13 +17,14 @@ import (
 	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/echo5passthrough"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
 func main() {
 	// The development control plane is plaintext on loopback, hence
 	// WithInsecure; a real one is "https://...", without it.
-	conn, err := grpcpassthrough.NewClient("http://127.0.0.1:8089", grpcpassthrough.WithInsecure())
+	conn, err := grpcpassthrough.NewClient("http://127.0.0.1:8089", forward.WithInsecure())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
 	"github.com/passthrough-go/passthrough/internal/testapp"
 )
@@ -100,7 +101,7 @@ func startApp(t *testing.T, fw string, opts []core.Option, h func(context.Contex
 
 func dialControlPlane(t *testing.T, cp *controlPlane) *grpc.ClientConn {
 	t.Helper()
-	conn, err := grpcpassthrough.NewClient(cp.addr, grpcpassthrough.WithInsecure())
+	conn, err := grpcpassthrough.NewClient(cp.addr, forward.WithInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}

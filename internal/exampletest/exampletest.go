@@ -13,6 +13,7 @@ import (
 
 	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
@@ -22,7 +23,7 @@ import (
 func ControlPlane(t *testing.T) (controlplanev1.IdentityServiceClient, string) {
 	t.Helper()
 	grpcURL, _, alice := ControlPlaneURLs(t)
-	conn, err := grpcpassthrough.NewClient(grpcURL, grpcpassthrough.WithInsecure())
+	conn, err := grpcpassthrough.NewClient(grpcURL, forward.WithInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}
