@@ -38,6 +38,7 @@ type config struct {
 // limited to, "" for every method.
 type exclusion struct {
 	method, path string
+	prefix       bool // from WithExcludedPrefixes
 }
 
 // methodMatches reports whether an exclusion for method m covers a request
@@ -101,7 +102,7 @@ func WithExcludedPrefixes(patterns ...string) Option {
 				c.fail("WithExcludedPrefixes: pattern %q: %v", p, err)
 				continue
 			}
-			x.path = strings.TrimSuffix(x.path, "/")
+			x.path, x.prefix = strings.TrimSuffix(x.path, "/"), true
 			if x.path == "" {
 				c.fail("WithExcludedPrefixes: pattern %q would exclude every path; use WithSkipper to turn the middleware off", p)
 				continue
