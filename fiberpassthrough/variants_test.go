@@ -84,6 +84,7 @@ var variants = []conformance.Variant{
 	{Name: "StrictRouting", Serve: variant(func(c *fiber.Config) { c.StrictRouting = true })},
 	{Name: "UnescapePath", Serve: variant(func(c *fiber.Config) { c.UnescapePath = true })},
 	{Name: "GETRoutesWithoutHEAD", Serve: routes(func(*fiber.Config) {}, false)},
+	{Name: "FinalUseCatchAll", Serve: finalUse(false)},
 	{Name: "AllPathOptions", Serve: variant(func(c *fiber.Config) {
 		c.CaseSensitive, c.StrictRouting, c.UnescapePath = true, true, true
 	})},
