@@ -42,6 +42,8 @@ func (s suite) invalidConfiguration(t *testing.T) {
 		{"method without a path", core.WithExcludedPaths("GET ")},
 		{"two spaces in an exclusion", core.WithExcludedPaths("GET  /health")},
 		{"wildcard in an exclusion", core.WithExcludedPaths("/users/{id}")},
+		{"star in an excluded prefix", core.WithExcludedPrefixes("/public/*")},
+		{"parameter in an exclusion", core.WithExcludedPaths("/users/:id")},
 		{"host in an exclusion", core.WithExcludedPaths("GET example.com/health")},
 		{"no extractors", core.WithExtractors()},
 		{"duplicate keys", core.WithExtractors(extractors.Cookie(), extractors.Cookies("session"))},

@@ -32,6 +32,9 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Skipper", s.skipper)
 	t.Run("MalformedValues", s.malformedValues)
 	t.Run("AmbiguousHeader", s.ambiguousHeader)
+	if !h.GRPC {
+		t.Run("AmbiguousQuery", s.ambiguousQuery)
+	}
 	t.Run("SizeCap", s.sizeCap)
 	t.Run("InvalidConfiguration", s.invalidConfiguration)
 	t.Run("CustomExtractors", s.customExtractors)

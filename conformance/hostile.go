@@ -65,6 +65,42 @@ func (s suite) ambiguousHeader(t *testing.T) {
 		core.Pair{Key: "cookie", Value: "session=a"}, core.Pair{Key: "x-tenant-token", Value: "t1"})
 }
 
+// ambiguousQuery: a Func that reads a query parameter is refused when the
+// raw query holds that parameter more than once, in any spelling, whether
+// or not the framework's parser keeps every copy (Go's drops a pair it
+// cannot parse; fasthttp's keeps it).
+func (s suite) ambiguousQuery(t *testing.T) {
+	t.Parallel()
+	fromQuery := extractors.Func("x-access-token", func(r extractors.Request) (string, bool) {
+		if v := r.Query("access_token"); len(v) > 0 && v[0] != "" {
+			return v[0], true
+		}
+		return "", false
+	})
+	c, rec := s.serve(t, core.WithExtractors(fromQuery))
+	for _, q := range []string{
+		"access_token=good&access_token=evil",
+		"access_token=good&access_token=evil;x",
+		"access_token=good&access_token=ev%zzil",
+		"access_token=good&access%5Ftoken=evil",
+		"access_token=good&access%5ftoken=ev%zzil",
+		"access_token=good&access_token",
+		"access_token=good&access_token=",
+		"access_token=evil;x&access_token=good",
+	} {
+		r := s.send(t, c, get("/protected?"+q))
+		expectRefused(t, "query "+q+" holds access_token twice", r[0], rec, 400)
+	}
+	for _, tc := range []struct{ q, want string }{
+		{"access_token=good", "good"},
+		{"access_token=go%6Fd&other=1", "good"},
+		{"access_token=good&access_tokens=x&xaccess_token=y", "good"},
+	} {
+		r := s.send(t, c, get("/protected?"+tc.q))
+		expectForwarded(t, "query "+tc.q+" holds access_token once", r[0], rec, core.Pair{Key: "x-access-token", Value: tc.want})
+	}
+}
+
 func (s suite) sizeCap(t *testing.T) {
 	t.Parallel()
 	c, rec := s.serve(t, core.WithMaxValueSize(256))

@@ -341,6 +341,8 @@ func (t *tracker) Query(name string) []string {
 	v := t.r.Query(name)
 	if len(v) > 1 {
 		t.ambiguous = true
+	} else if rq, ok := t.r.(RawQuery); ok && queryCount(rq.RawQuery(), name) > 1 {
+		t.ambiguous = true
 	}
 	return v
 }

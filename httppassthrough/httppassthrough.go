@@ -102,6 +102,7 @@ type request struct{ r *http.Request }
 var (
 	_ extractors.Request = request{}
 	_ extractors.Peeker  = request{}
+	_ core.RawQuery      = request{}
 )
 
 // Values looks the name up as given first: the extractors and the core
@@ -138,6 +139,10 @@ func (q request) Method() string { return q.r.Method }
 // ask for it.
 func (q request) Query(name string) []string { return q.r.URL.Query()[name] }
 
+// RawQuery is the query as received, in which the core counts a
+// parameter's copies: r.URL.Query() drops a pair it cannot parse.
+func (q request) RawQuery() string { return q.r.URL.RawQuery }
+
 // NewRequest returns the [extractors.Request] view of r, for adapters of
 // frameworks built on net/http whose router, like ServeMux, routes on
 // r.URL.EscapedPath() and sends HEAD to GET routes.
@@ -162,6 +167,7 @@ var (
 	_ extractors.Request = rawPathRequest{}
 	_ extractors.Peeker  = rawPathRequest{}
 	_ core.HeadNotGet    = rawPathRequest{}
+	_ core.RawQuery      = rawPathRequest{}
 )
 
 // Path is r.URL.RawPath when set, else r.URL.Path.
