@@ -18,7 +18,7 @@ import (
 // The suite passes against the reference adapter.
 func TestReferenceAdapter(t *testing.T) {
 	conformance.Run(t, conformance.Harness{
-		Serve:    referenceServe,
+		Serve: referenceServe,
 		Variants: []conformance.Variant{
 			{Name: "ServeMux", Serve: serveMux},
 			{Name: "ServeMuxHostAndFewMethods", Serve: muxVariant(false), HostRoute: true},
@@ -202,7 +202,7 @@ func TestCompareCatchesDisagreement(t *testing.T) {
 func TestSuiteCatchesBrokenAdapter(t *testing.T) {
 	if os.Getenv("PASSTHROUGH_CONFORMANCE_BROKEN") == "1" {
 		conformance.Run(t, conformance.Harness{
-			Serve:    brokenServe,
+			Serve: brokenServe,
 			Variants: []conformance.Variant{
 				{Name: "ServeMux", Serve: serveMux},
 				{Name: "RawPathRouter", Serve: rawPathRouter},
