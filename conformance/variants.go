@@ -170,20 +170,8 @@ func (s suite) variants(t *testing.T) {
 // An odd spelling of a public path may be refused (failing closed) or
 // reach the public route; both are fine.
 func checkVariant(t *testing.T, v Variant) {
-	var paths, prefixes []string
-	for _, p := range variantRoutes {
-		if p.Prefix {
-			prefixes = append(prefixes, p.Pattern())
-		} else {
-			paths = append(paths, p.Pattern())
-		}
-	}
 	rec := &routeRecorder{}
-	c := v.Serve(t, []core.Option{
-		core.WithLogger(discard),
-		core.WithExcludedPaths(paths...),
-		core.WithExcludedPrefixes(prefixes...),
-	}, append([]Public(nil), variantRoutes...), rec.handle)
+	c := serveVariant(t, v, rec)
 
 	one := func(r Request) (Response, []routeCall) {
 		t.Helper()
@@ -230,6 +218,24 @@ func checkVariant(t *testing.T, v Variant) {
 			}
 		}
 	}
+}
+
+// serveVariant starts v's server with variantRoutes registered and
+// excluded.
+func serveVariant(t *testing.T, v Variant, rec *routeRecorder) Client {
+	var paths, prefixes []string
+	for _, p := range variantRoutes {
+		if p.Prefix {
+			prefixes = append(prefixes, p.Pattern())
+		} else {
+			paths = append(paths, p.Pattern())
+		}
+	}
+	return v.Serve(t, []core.Option{
+		core.WithLogger(discard),
+		core.WithExcludedPaths(paths...),
+		core.WithExcludedPrefixes(prefixes...),
+	}, append([]Public(nil), variantRoutes...), rec.handle)
 }
 
 func publicByPattern(pattern string) (Public, bool) {
@@ -282,20 +288,8 @@ func spellings(p string) []string {
 // variant's protected host route, in the spellings of the host a router
 // could match, without credentials: none may reach the host's route.
 func checkHostRoute(t *testing.T, v Variant) {
-	var paths, prefixes []string
-	for _, p := range variantRoutes {
-		if p.Prefix {
-			prefixes = append(prefixes, p.Pattern())
-		} else {
-			paths = append(paths, p.Pattern())
-		}
-	}
 	rec := &routeRecorder{}
-	c := v.Serve(t, []core.Option{
-		core.WithLogger(discard),
-		core.WithExcludedPaths(paths...),
-		core.WithExcludedPrefixes(prefixes...),
-	}, append([]Public(nil), variantRoutes...), rec.handle)
+	c := serveVariant(t, v, rec)
 	hosts := []string{ProtectedHost, ProtectedHost + ":80", strings.ToUpper(ProtectedHost), ProtectedHost + "."}
 	for _, base := range variantPaths {
 		for _, host := range hosts {
