@@ -18,9 +18,49 @@ import (
 // The suite passes against the reference adapter.
 func TestReferenceAdapter(t *testing.T) {
 	conformance.Run(t, conformance.Harness{
-		Serve:    referenceServe,
-		Variants: []conformance.Variant{{Name: "ServeMux", Serve: serveMux}},
+		Serve: referenceServe,
+		Variants: []conformance.Variant{
+			{Name: "ServeMux", Serve: serveMux},
+			{Name: "ServeMuxHostAndFewMethods", Serve: muxVariant(false), HostRoute: true},
+		},
 	})
+}
+
+// muxVariant is a ServeMux with the two routing dimensions a method and a
+// path do not show: a protected host route (ProtectedHost + "/"), and
+// method-less public routes registered for GET and POST only, as a
+// framework's Any registers a fixed list, so that other methods reach the
+// catch-all "/". When hidden, the middleware wraps an http.HandlerFunc that
+// calls the mux, so it cannot ask the mux which route it chose: it then
+// excludes by method and path alone, the mistake that lets the host route
+// or the catch-all run without credentials.
+func muxVariant(hidden bool) func(*testing.T, []core.Option, []conformance.Public, conformance.RouteHandler) conformance.Client {
+	return func(t *testing.T, opts []core.Option, public []conformance.Public, h conformance.RouteHandler) conformance.Client {
+		mux := http.NewServeMux()
+		for _, p := range public {
+			route := func(w http.ResponseWriter, r *http.Request) { h(r.Context(), p.Pattern()) }
+			methods := []string{p.Method}
+			if p.Method == "" {
+				methods = []string{"GET", "POST"}
+			}
+			for _, m := range methods {
+				mux.HandleFunc(m+" "+p.Path, route)
+				if p.Prefix {
+					mux.HandleFunc(m+" "+p.Path+"/", route)
+				}
+			}
+		}
+		protected := func(w http.ResponseWriter, r *http.Request) { h(r.Context(), conformance.Protected) }
+		mux.HandleFunc("/", protected)
+		mux.HandleFunc(conformance.ProtectedHost+"/", protected)
+		var next http.Handler = mux
+		if hidden {
+			next = http.HandlerFunc(mux.ServeHTTP)
+		}
+		srv := httptest.NewServer(httppassthrough.Middleware(opts...)(next))
+		t.Cleanup(srv.Close)
+		return conformance.HTTPClient(srv.Listener.Addr().String())
+	}
 }
 
 // serveMux is the reference variant: the middleware in front of a
@@ -162,8 +202,13 @@ func TestCompareCatchesDisagreement(t *testing.T) {
 func TestSuiteCatchesBrokenAdapter(t *testing.T) {
 	if os.Getenv("PASSTHROUGH_CONFORMANCE_BROKEN") == "1" {
 		conformance.Run(t, conformance.Harness{
-			Serve:    brokenServe,
-			Variants: []conformance.Variant{{Name: "ServeMux", Serve: serveMux}, {Name: "RawPathRouter", Serve: rawPathRouter}},
+			Serve: brokenServe,
+			Variants: []conformance.Variant{
+				{Name: "ServeMux", Serve: serveMux},
+				{Name: "RawPathRouter", Serve: rawPathRouter},
+				{Name: "ServeMuxHostAndFewMethods", Serve: muxVariant(false), HostRoute: true},
+				{Name: "HiddenMuxHostAndFewMethods", Serve: muxVariant(true), HostRoute: true},
+			},
 		})
 		return
 	}
@@ -182,6 +227,14 @@ func TestSuiteCatchesBrokenAdapter(t *testing.T) {
 		"--- FAIL: TestSuiteCatchesBrokenAdapter/Variants/RawPathRouter",
 		"GET /health%2F without credentials reached the protected route",
 		"GET /%70ublic/x/ without credentials reached the protected route",
+		"--- PASS: TestSuiteCatchesBrokenAdapter/Variants/ServeMuxHostAndFewMethods",
+		"--- FAIL: TestSuiteCatchesBrokenAdapter/Variants/HiddenMuxHostAndFewMethods",
+		// Not-found catch-all: the mux sends PURGE to "/", not to the
+		// method-less public route registered for GET and POST.
+		"PURGE /docs/openapi.json without credentials reached the protected route",
+		"get /docs/openapi.json without credentials reached the protected route",
+		// Host route.
+		"GET /health with Host admin.conformance.test and no credentials reached the protected host route",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("broken adapter run lacks %q; output:\n%s", want, out)

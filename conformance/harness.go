@@ -27,7 +27,8 @@ type Harness struct {
 	// opts. Serve must build the middleware in the calling goroutine before
 	// it returns, so that the suite can check that invalid options panic,
 	// stop the server with t.Cleanup, and return a [Client] for it: for an
-	// HTTP server, [HTTPClient] of its address.
+	// HTTP server, [HTTPClient] of its address. An adapter that asks its
+	// router which route it chose also registers [SuiteRoutes].
 	Serve func(t *testing.T, opts []core.Option, h Handler) Client
 
 	// GRPC says the transport is gRPC. The suite then puts every path under

@@ -61,6 +61,34 @@ type Variant struct {
 	// it builds the middleware before returning, stops the server with
 	// t.Cleanup and returns a [Client].
 	Serve func(t *testing.T, opts []core.Option, public []Public, h RouteHandler) Client
+
+	// HostRoute says that Serve also registers a protected route for the
+	// host [ProtectedHost], answering every path under it, the way a
+	// ServeMux pattern "admin.conformance.test/" or Echo v4's
+	// e.Host(ProtectedHost) does, and reporting [Protected]. The suite then
+	// sends every excluded path with that Host, under every method, and
+	// checks that none reaches the host's route without credentials: an
+	// exclusion names no host, so it must not open a host's route.
+	HostRoute bool
+}
+
+// ProtectedHost is the host of the protected host route a [Variant] with
+// HostRoute registers.
+const ProtectedHost = "admin.conformance.test"
+
+// SuiteRoutes returns the routes that the suite's own exclusion checks
+// name, each for every method. A [Harness.Serve] whose adapter asks the
+// router which route it chose (see [core.Engine.DecideRoute]), as the Gin
+// and Echo adapters and the net/http one in front of a ServeMux do,
+// registers each as a route of its own with the framework's Any (a
+// prefix also with the framework's wildcard under it, "/public/*"),
+// running the same handler as its catch-all: an exclusion applies only to
+// a request the router sends to the excluded route.
+func SuiteRoutes() []Public {
+	return []Public{
+		{Path: "/health"}, {Path: "/docs/openapi.json"}, {Path: "/metrics"},
+		{Path: "/public", Prefix: true}, {Path: "/static", Prefix: true},
+	}
 }
 
 // variantRoutes are the public routes of every variant, and the
@@ -78,9 +106,13 @@ var variantPaths = []string{"/health", "/docs/openapi.json", "/public", "/public
 
 // variantMethods are the methods every spelling is sent with: GET and
 // HEAD, which some routers send to GET routes; methods a GET route does
-// not answer; OPTIONS, which some routers answer on their own; and a method
-// no router knows.
-var variantMethods = []string{"GET", "HEAD", "POST", "DELETE", "OPTIONS", "PURGE"}
+// not answer; OPTIONS, which some routers answer on their own; and methods
+// a framework's Any does not register (Echo v4's and Gin's Any register a
+// fixed list), so that a method-less public route leaves them to a
+// not-found catch-all: a method no router knows, WebDAV's LINK, and a
+// lower-case "get", which is a different method (methods are
+// case-sensitive).
+var variantMethods = []string{"GET", "HEAD", "POST", "DELETE", "OPTIONS", "PURGE", "LINK", "get"}
 
 var discard = slog.New(slog.DiscardHandler)
 
@@ -120,6 +152,9 @@ func (s suite) variants(t *testing.T) {
 				t.Fatalf("conformance: Variant %q has a nil Serve", v.Name)
 			}
 			checkVariant(t, v)
+			if v.HostRoute {
+				checkHostRoute(t, v)
+			}
 		})
 	}
 }
@@ -135,20 +170,8 @@ func (s suite) variants(t *testing.T) {
 // An odd spelling of a public path may be refused (failing closed) or
 // reach the public route; both are fine.
 func checkVariant(t *testing.T, v Variant) {
-	var paths, prefixes []string
-	for _, p := range variantRoutes {
-		if p.Prefix {
-			prefixes = append(prefixes, p.Pattern())
-		} else {
-			paths = append(paths, p.Pattern())
-		}
-	}
 	rec := &routeRecorder{}
-	c := v.Serve(t, []core.Option{
-		core.WithLogger(discard),
-		core.WithExcludedPaths(paths...),
-		core.WithExcludedPrefixes(prefixes...),
-	}, append([]Public(nil), variantRoutes...), rec.handle)
+	c := serveVariant(t, v, rec)
 
 	one := func(r Request) (Response, []routeCall) {
 		t.Helper()
@@ -197,6 +220,24 @@ func checkVariant(t *testing.T, v Variant) {
 	}
 }
 
+// serveVariant starts v's server with variantRoutes registered and
+// excluded.
+func serveVariant(t *testing.T, v Variant, rec *routeRecorder) Client {
+	var paths, prefixes []string
+	for _, p := range variantRoutes {
+		if p.Prefix {
+			prefixes = append(prefixes, p.Pattern())
+		} else {
+			paths = append(paths, p.Pattern())
+		}
+	}
+	return v.Serve(t, []core.Option{
+		core.WithLogger(discard),
+		core.WithExcludedPaths(paths...),
+		core.WithExcludedPrefixes(prefixes...),
+	}, append([]Public(nil), variantRoutes...), rec.handle)
+}
+
 func publicByPattern(pattern string) (Public, bool) {
 	for _, p := range variantRoutes {
 		if p.Pattern() == pattern {
@@ -241,4 +282,29 @@ func spellings(p string) []string {
 		}
 	}
 	return out
+}
+
+// checkHostRoute sends every excluded path, under every method, to the
+// variant's protected host route, in the spellings of the host a router
+// could match, without credentials: none may reach the host's route.
+func checkHostRoute(t *testing.T, v Variant) {
+	rec := &routeRecorder{}
+	c := serveVariant(t, v, rec)
+	hosts := []string{ProtectedHost, ProtectedHost + ":80", strings.ToUpper(ProtectedHost), ProtectedHost + "."}
+	for _, base := range variantPaths {
+		for _, host := range hosts {
+			for _, m := range variantMethods {
+				raw := fmt.Sprintf("%s %s HTTP/1.1\r\nHost: %s\r\n\r\n", m, base, host)
+				resps, err := c.Exchange(t.Context(), Request{Method: m, Path: base, Raw: raw})
+				if err != nil {
+					t.Fatalf("%s %s (Host %s): exchange: %v", m, base, host, err)
+				}
+				for _, call := range rec.take() {
+					if call.route == Protected {
+						t.Errorf("%s %s with Host %s and no credentials reached the protected host route (status %d): an exclusion names no host and must not apply where the router routes by host", m, base, host, resps[0].Status)
+					}
+				}
+			}
+		}
+	}
 }

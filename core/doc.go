@@ -31,9 +31,13 @@
 // [Rejection] to write (a constant status, [ContentType] body and
 // challenge; [Rejection.RPCCode] for RPC transports) or credentials to put
 // into the request's context with [Decision.Context] (or [NewContext]).
-// A request view whose router sends HEAD only to HEAD routes implements
-// [HeadNotGet]; a request the router matched to no route goes to
-// [Engine.DecideNoRoute], for which no exclusion applies.
+// An adapter whose router says, after routing, which route it chose calls
+// [Engine.DecideRoute] with a [Route]: exclusions then apply only to a
+// request sent to the excluded route. Otherwise a request view whose
+// router sends HEAD only to HEAD routes implements [HeadNotGet], and a
+// request the router matched to no route goes to [Engine.DecideNoRoute],
+// for which no exclusion applies. A view that can give the raw query
+// implements [RawQuery].
 // [Outgoing], [ValidateKey] and [ValidateValue] are the checks forwarding
 // clients share. The conformance package tests an adapter against the
 // same promises as the adapters in this module.

@@ -183,16 +183,20 @@ func (e *Engine) excluded(method, path string, headIsGet bool) bool {
 		}
 	}
 	for _, x := range e.prefixes {
-		p := x.path
-		if !strings.HasPrefix(path, p) || !methodMatches(x.method, method, headIsGet) {
-			continue
-		}
-		rest := path[len(p):]
-		if rest == "" || (rest[0] == '/' && plainRest(rest)) {
+		if methodMatches(x.method, method, headIsGet) && underPrefix(path, x.path) {
 			return true
 		}
 	}
 	return false
+}
+
+// underPrefix reports whether path is prefix p or a plain path under it.
+func underPrefix(path, p string) bool {
+	if !strings.HasPrefix(path, p) {
+		return false
+	}
+	rest := path[len(p):]
+	return rest == "" || (rest[0] == '/' && plainRest(rest))
 }
 
 // plainRest reports whether rest ("/a/b") contains nothing that a router
@@ -336,6 +340,8 @@ func (t *tracker) Values(name string) []string {
 func (t *tracker) Query(name string) []string {
 	v := t.r.Query(name)
 	if len(v) > 1 {
+		t.ambiguous = true
+	} else if rq, ok := t.r.(RawQuery); ok && queryCount(rq.RawQuery(), name) > 1 {
 		t.ambiguous = true
 	}
 	return v

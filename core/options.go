@@ -38,6 +38,7 @@ type config struct {
 // limited to, "" for every method.
 type exclusion struct {
 	method, path string
+	prefix       bool // from WithExcludedPrefixes
 }
 
 // methodMatches reports whether an exclusion for method m covers a request
@@ -68,9 +69,14 @@ func (c *config) fail(format string, args ...any) {
 // excluded. For gRPC and Connect servers the paths are full method names
 // such as "/pkg.Service/Method", and every call's method is "POST".
 //
-// Each path must start with "/" and must not contain '%', '?', '#', '{',
-// '}', white space, control characters, empty segments or dot segments.
-// ServeMux wildcards are not supported.
+// Each path must start with "/" and must not contain '%', '?', '#', white
+// space, control characters, empty segments or dot segments. Route
+// wildcards ("{id}", "{rest...}", "*", ":id") are refused, with a hint:
+// use [WithExcludedPrefixes] for a subtree. Patterns name no host.
+//
+// An adapter that can ask its router which route it chose (see
+// [Engine.DecideRoute]) applies an exclusion only to a request the router
+// sends to the excluded route.
 func WithExcludedPaths(patterns ...string) Option {
 	return optionFunc(func(c *config) {
 		for _, p := range patterns {
@@ -101,7 +107,7 @@ func WithExcludedPrefixes(patterns ...string) Option {
 				c.fail("WithExcludedPrefixes: pattern %q: %v", p, err)
 				continue
 			}
-			x.path = strings.TrimSuffix(x.path, "/")
+			x.path, x.prefix = strings.TrimSuffix(x.path, "/"), true
 			if x.path == "" {
 				c.fail("WithExcludedPrefixes: pattern %q would exclude every path; use WithSkipper to turn the middleware off", p)
 				continue
@@ -207,43 +213,104 @@ func newConfig(opts []Option) (*config, error) {
 	return c, errors.Join(c.errs...)
 }
 
-// parsePattern parses "[METHOD ]/path".
+// parsePattern parses "[METHOD ]/path". Its errors say what is wrong and,
+// where it can be known, what to write instead.
 func parsePattern(p string) (exclusion, error) {
 	var x exclusion
 	path := p
-	if m, rest, ok := strings.Cut(p, " "); ok {
-		if m == "" || rest == "" {
-			return x, errors.New(`want a path such as "/health" or a method, one space and a path, such as "GET /health"`)
+	if i := strings.IndexAny(p, " \t"); i >= 0 {
+		m, rest := p[:i], p[i+1:]
+		switch {
+		case m == "":
+			return x, errors.New(`the pattern starts with white space; write a path such as "/health" or a method, one space and a path, such as "GET /health"`)
+		case rest == "":
+			return x, fmt.Errorf("the method %q has no path after it; write a method, one space and a path, such as %q", m, m+" /health")
+		case rest[0] == ' ' || rest[0] == '\t':
+			return x, fmt.Errorf("extra white space after the method; write one space, as in %q", m+" "+strings.TrimLeft(rest, " \t"))
+		case p[i] == '\t':
+			return x, fmt.Errorf("a tab after the method; write one space, as in %q", m+" "+rest)
 		}
-		for i := 0; i < len(m); i++ {
-			if m[i] < 'A' || m[i] > 'Z' {
-				return x, errors.New(`the method must be upper-case letters, as in "GET /health"`)
+		for j := 0; j < len(m); j++ {
+			if c := m[j]; c >= 'a' && c <= 'z' {
+				return x, fmt.Errorf("the method must be upper-case (methods are case-sensitive, and routers register them upper-case); write %q", strings.ToUpper(m)+" "+rest)
+			} else if c < 'A' || c > 'Z' {
+				return x, fmt.Errorf(`the method %q must be upper-case letters, as in "GET /health"`, m)
 			}
 		}
 		x.method, path = m, rest
 	}
+	if path != "" && path[0] != '/' {
+		if slash := strings.IndexByte(path, '/'); slash > 0 && !strings.ContainsAny(path[:slash], "{}*") {
+			want := path[slash:]
+			if x.method != "" {
+				want = x.method + " " + want
+			}
+			return x, fmt.Errorf("exclusions name no host: %q would be a host; a host's routes always need credentials (write %q to exclude the path on every host the router does not route apart)", path[:slash], want)
+		}
+	}
 	if err := checkPattern(path); err != nil {
+		return x, err
+	}
+	if err := checkWildcards(x.method, path); err != nil {
 		return x, err
 	}
 	x.path = path
 	return x, nil
 }
 
-// checkPattern validates an exclusion pattern.
+// checkWildcards refuses a route wildcard in a pattern: ServeMux's "{x}",
+// "{x...}" and "{$}", a '*' (Echo's, Fiber's, Gin's "*rest") and a segment
+// that starts with ':' (Gin's, Echo's and Fiber's parameters). Exclusions
+// match a path byte for byte, so a wildcard would match only a path
+// spelled with it; the error names the prefix to use instead.
+func checkWildcards(method, path string) error {
+	at := -1
+	for seg, start := range segments(path) {
+		if strings.ContainsAny(seg, "{}*") || strings.HasPrefix(seg, ":") {
+			at = start
+			break
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	prefix := strings.TrimSuffix(path[:at], "/")
+	if prefix == "" {
+		return errors.New("wildcards are not supported: an exclusion matches one path byte for byte, and every path is not a prefix; use WithSkipper to turn the middleware off")
+	}
+	if method != "" {
+		prefix = method + " " + prefix
+	}
+	return fmt.Errorf("wildcards are not supported: an exclusion matches one path byte for byte; to exclude every path under the wildcard, use WithExcludedPrefixes(%q), or list each path", prefix)
+}
+
+// segments yields each segment of path and the index it starts at.
+func segments(path string) func(yield func(string, int) bool) {
+	return func(yield func(string, int) bool) {
+		start := 1
+		for i := 1; i <= len(path); i++ {
+			if i == len(path) || path[i] == '/' {
+				if !yield(path[start:i], start) {
+					return
+				}
+				start = i + 1
+			}
+		}
+	}
+}
+
+// checkPattern validates an exclusion pattern's path.
 func checkPattern(p string) error {
 	if p == "" {
 		return errors.New("the path is empty")
 	}
 	if p[0] != '/' {
-		return errors.New(`the path must start with "/" (host patterns are not supported)`)
+		return errors.New(`the path must start with "/"`)
 	}
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		if c <= ' ' || c >= 0x7f || c == '%' || c == '?' || c == '#' || c == '\\' {
 			return errors.New("the path contains white space, a control character or one of % ? # \\; write it unencoded")
-		}
-		if c == '{' || c == '}' {
-			return errors.New("wildcards are not supported; list each path, or use WithExcludedPrefixes")
 		}
 	}
 	trimmed := strings.TrimSuffix(p, "/")

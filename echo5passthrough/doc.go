@@ -17,9 +17,13 @@
 // ("/%68ealth") then reaches the public route but is not excluded, and
 // needs credentials (the adapter fails closed).
 //
-// # Methods
+// # Routes and methods
 //
-// e.GET routes no HEAD unless echo.RouterConfig.AutoHandleHEAD is set, so
-// a "GET /health" exclusion covers GET alone; exclude "HEAD /health" as
-// well if HEAD must pass.
+// An exclusion applies only to a request Echo routed to the excluded route
+// (c.RouteInfo()): a 404, a 405 or a RouteNotFound handler needs
+// credentials, so a method-less "/health" on e.GET covers GET alone. e.GET
+// routes no HEAD unless echo.RouterConfig.AutoHandleHEAD is set, so a "GET
+// /health" exclusion covers GET alone; exclude "HEAD /health" as well if
+// HEAD must pass. With AutoHandleHEAD, Echo sends HEAD to the GET route and
+// the exclusion covers it.
 package echo5passthrough

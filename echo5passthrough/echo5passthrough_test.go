@@ -14,10 +14,17 @@ import (
 func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
 	e := echo.New()
 	e.Use(echo5passthrough.Middleware(opts...))
-	e.Any("/*", func(c *echo.Context) error {
+	route := func(c *echo.Context) error {
 		h(c.Request().Context())
 		return c.String(200, "ok")
-	})
+	}
+	for _, p := range conformance.SuiteRoutes() {
+		e.Any(p.Path, route)
+		if p.Prefix {
+			e.Any(p.Path+"/*", route)
+		}
+	}
+	e.Any("/*", route)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return conformance.HTTPClient(srv.Listener.Addr().String())

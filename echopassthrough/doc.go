@@ -20,11 +20,17 @@
 // route on. Echo neither decodes nor cleans the path and is case-sensitive,
 // so an exclusion matches one spelling.
 //
-// # Methods
+// # Routes, hosts and methods
 //
-// Echo sends a HEAD request only to routes registered for HEAD (e.GET
-// does not register one), so a "GET /health" exclusion covers GET alone:
-// HEAD /health would reach a catch-all such as e.Any("/*"). If the route
-// answers HEAD, exclude "HEAD /health" as well. A method-less "/health"
-// covers every method, so its route must answer every method (e.Any).
+// An exclusion applies only to a request Echo routed to the excluded
+// route: one registered for the request's method at exactly the excluded
+// path (or, for a prefix, at or under it, as "/public/*"). A request Echo
+// answers with 404 or 405, or sends to a RouteNotFound handler, needs
+// credentials, and so does every request routed by a host router
+// (e.Host): exclusions name no host. Echo sends a HEAD request only to
+// routes registered for HEAD (e.GET does not register one), so a "GET
+// /health" exclusion covers GET alone; exclude "HEAD /health" as well if
+// the route answers HEAD. A method-less "/health" covers the methods its
+// route is registered for; e.Any registers eleven, and PURGE, LINK or a
+// lower-case "get" need credentials.
 package echopassthrough

@@ -15,10 +15,17 @@ func serve(t *testing.T, opts []core.Option, h conformance.Handler) conformance.
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Use(echopassthrough.Middleware(opts...))
-	e.Any("/*", func(c echo.Context) error {
+	route := func(c echo.Context) error {
 		h(c.Request().Context())
 		return c.String(200, "ok")
-	})
+	}
+	for _, p := range conformance.SuiteRoutes() {
+		e.Any(p.Path, route)
+		if p.Prefix {
+			e.Any(p.Path+"/*", route)
+		}
+	}
+	e.Any("/*", route)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return conformance.HTTPClient(srv.Listener.Addr().String())

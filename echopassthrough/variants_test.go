@@ -15,6 +15,16 @@ import (
 // variant serves the conformance variants: Echo as configured by pre (its
 // Pre middleware), the adapter installed with e.Use as documented.
 func variant(pre ...echo.MiddlewareFunc) func(*testing.T, []core.Option, []conformance.Public, conformance.RouteHandler) conformance.Client {
+	return routing{}.variant(pre...)
+}
+
+// routing says how a variant routes beyond its Pre middleware: the
+// protected catch-all as e.RouteNotFound("/*") instead of e.Any("/*"),
+// method-less public routes registered with e.GET alone, and a protected
+// host router for conformance.ProtectedHost.
+type routing struct{ notFound, getOnly, host bool }
+
+func (rt routing) variant(pre ...echo.MiddlewareFunc) func(*testing.T, []core.Option, []conformance.Public, conformance.RouteHandler) conformance.Client {
 	return func(t *testing.T, opts []core.Option, public []conformance.Public, h conformance.RouteHandler) conformance.Client {
 		e := echo.New()
 		e.HideBanner, e.HidePort = true, true
@@ -30,17 +40,30 @@ func variant(pre ...echo.MiddlewareFunc) func(*testing.T, []core.Option, []confo
 				paths = append(paths, p.Path+"/*")
 			}
 			for _, path := range paths {
-				if p.Method == "" {
-					e.Any(path, route)
-				} else {
+				switch {
+				case p.Method != "":
 					e.Add(p.Method, path, route)
+				case rt.getOnly:
+					e.GET(path, route)
+				default:
+					e.Any(path, route)
 				}
 			}
 		}
-		e.Any("/*", func(c echo.Context) error {
+		protected := func(c echo.Context) error {
 			h(c.Request().Context(), conformance.Protected)
 			return c.String(200, "ok")
-		})
+		}
+		if rt.notFound {
+			e.RouteNotFound("/*", protected)
+		} else {
+			e.Any("/*", protected)
+		}
+		if rt.host {
+			admin := e.Host(conformance.ProtectedHost)
+			admin.Any("/*", protected)
+			admin.RouteNotFound("/*", protected)
+		}
 		srv := httptest.NewServer(e)
 		t.Cleanup(srv.Close)
 		return conformance.HTTPClient(srv.Listener.Addr().String())
@@ -52,6 +75,10 @@ var variants = []conformance.Variant{
 	{Name: "RemoveTrailingSlash", Serve: variant(middleware.RemoveTrailingSlash())},
 	{Name: "AddTrailingSlash", Serve: variant(middleware.AddTrailingSlash())},
 	{Name: "RemoveTrailingSlashRedirect", Serve: variant(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 301}))},
+	{Name: "RouteNotFound", Serve: routing{notFound: true}.variant()},
+	{Name: "RouteNotFoundGETOnly", Serve: routing{notFound: true, getOnly: true}.variant()},
+	{Name: "HostRouter", Serve: routing{host: true}.variant(), HostRoute: true},
+	{Name: "HostRouterRouteNotFound", Serve: routing{host: true, notFound: true}.variant(middleware.RemoveTrailingSlash()), HostRoute: true},
 }
 
 // Echo's Pre rewrites URL.Path but Echo routes on RawPath when it is set:

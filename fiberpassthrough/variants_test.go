@@ -85,6 +85,7 @@ var variants = []conformance.Variant{
 	{Name: "UnescapePath", Serve: variant(func(c *fiber.Config) { c.UnescapePath = true })},
 	{Name: "GETRoutesWithoutHEAD", Serve: routes(func(*fiber.Config) {}, false)},
 	{Name: "DisableHeaderNormalizing", Serve: variant(func(c *fiber.Config) { c.DisableHeaderNormalizing = true })},
+	{Name: "FinalUseCatchAll", Serve: finalUse(false)},
 	{Name: "AllPathOptions", Serve: variant(func(c *fiber.Config) {
 		c.CaseSensitive, c.StrictRouting, c.UnescapePath = true, true, true
 	})},

@@ -20,7 +20,9 @@
 // closed. RemoveExtraSlash cleans what exclusions never match (".", "..",
 // "//"), and UnescapePathValues changes parameter values only.
 //
-// A request Gin matched to no route (c.FullPath() is "": it runs the
+// An exclusion applies only to a request Gin routed to the excluded route
+// (c.FullPath() is the excluded path, or for a prefix at or under it). A
+// request Gin matched to no route (c.FullPath() is "": it runs the
 // NoRoute or NoMethod handlers) is never excluded, since no excluded route
 // will answer it; it needs credentials like any other.
 //

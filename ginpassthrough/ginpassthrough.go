@@ -15,13 +15,11 @@ import (
 func Middleware(opts ...core.Option) gin.HandlerFunc {
 	engine := core.MustNew(opts...)
 	return func(c *gin.Context) {
-		var d core.Decision
-		if req := httppassthrough.NewRawPathRequest(c.Request); c.FullPath() != "" {
-			d = engine.Decide(req)
-		} else {
-			// NoRoute or NoMethod: no excluded route will answer.
-			d = engine.DecideNoRoute(req)
-		}
+		// Gin routes before its middleware runs: c.FullPath() is the
+		// matched route's path, "" under NoRoute and NoMethod.
+		d := engine.DecideRoute(httppassthrough.NewRawPathRequest(c.Request), func() (core.Route, bool) {
+			return core.Route{Method: c.Request.Method, Path: c.FullPath()}, c.FullPath() != ""
+		})
 		if rej := d.Rejection(); rej != nil {
 			httppassthrough.WriteRejection(c.Writer, rej)
 			c.Abort()

@@ -17,15 +17,24 @@
 // r.URL.Path otherwise; a string that matches an exclusion holds no '%', so
 // those are the same string whenever a path is excluded.
 //
-// # Methods
+// # Routes, hosts and methods
 //
-// As with ServeMux patterns, a "GET /health" exclusion also covers HEAD,
-// since ServeMux routes HEAD to GET patterns. chi and gorilla/mux do not:
-// behind them, with a catch-all route, HEAD /health would reach the
-// catch-all without credentials. With those routers, register HEAD beside
-// each excluded GET route (chi's middleware.GetHead does), or exclude only
-// methods that reach the excluded route. A method-less exclusion covers
-// every method, so its route must answer every method too.
+// In front of an [*http.ServeMux], the middleware asks the mux which
+// pattern it chose ([http.ServeMux.Handler]) for a request an exclusion
+// names, and the exclusion applies only if that pattern is the excluded
+// route: a pattern with a host ("admin.example.com/"), a 404 or 405, or a
+// catch-all ("/") that answers a method the excluded route lacks needs
+// credentials. "GET /health" covers HEAD where the mux sends HEAD to the
+// "GET /health" pattern, and not where "HEAD /health" is registered too.
+//
+// In front of any other handler (chi, gorilla/mux, a ServeMux wrapped in
+// another handler) the middleware cannot see the route: exclusions match
+// method and path alone, and "GET /health" also covers HEAD. chi and
+// gorilla/mux route HEAD apart from GET, so behind them, with a catch-all
+// route, HEAD /health would reach the catch-all without credentials:
+// register HEAD beside each excluded GET route (chi's middleware.GetHead
+// does). Such a router must not route an excluded path by host, and a
+// method-less exclusion's route must answer every method.
 //
 // # For adapter authors
 //

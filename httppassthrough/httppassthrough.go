@@ -3,6 +3,7 @@ package httppassthrough
 import (
 	"net/http"
 	"net/textproto"
+	"strings"
 
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/extractors"
@@ -13,12 +14,33 @@ import (
 // handler. Requests without credentials are answered 401 unless
 // [core.WithOptional] is given; malformed ones 400 or 431.
 //
+// When next is an [*http.ServeMux], an exclusion applies only to a request
+// the mux sends to the excluded route: the middleware asks the mux which
+// pattern it chose ([http.ServeMux.Handler]), as [core.Engine.DecideRoute]
+// describes. A pattern with a host ("admin.example.com/") is never
+// excluded, nor is a request the mux answers with 404 or 405, and a "GET"
+// pattern covers HEAD only where the mux sends that HEAD to the GET route
+// (a separately registered "HEAD /health" wins, and then needs
+// credentials). In front of any other handler, exclusions match the
+// request's method and path alone, and "GET" also covers HEAD: that
+// handler must not route by host, nor send methods the excluded route
+// lacks to a catch-all.
+//
 // It panics, with a message starting "passthrough:", if opts are invalid.
 func Middleware(opts ...core.Option) func(http.Handler) http.Handler {
 	engine := core.MustNew(opts...)
 	return func(next http.Handler) http.Handler {
+		mux, _ := next.(*http.ServeMux)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			d := engine.Decide(request{r})
+			var d core.Decision
+			if mux != nil {
+				d = engine.DecideRoute(request{r}, func() (core.Route, bool) {
+					_, pattern := mux.Handler(r)
+					return muxRoute(pattern)
+				})
+			} else {
+				d = engine.Decide(request{r})
+			}
 			if rej := d.Rejection(); rej != nil {
 				WriteRejection(w, rej)
 				return
@@ -29,6 +51,25 @@ func Middleware(opts ...core.Option) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// muxRoute reads a pattern (*http.ServeMux).Handler returned:
+// "[METHOD ][HOST]/[PATH]", "" when the mux has no route for the request.
+func muxRoute(pattern string) (core.Route, bool) {
+	if pattern == "" {
+		return core.Route{}, false
+	}
+	var rt core.Route
+	rest := pattern
+	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
+		rt.Method, rest = pattern[:i], strings.TrimLeft(pattern[i+1:], " \t")
+	}
+	slash := strings.IndexByte(rest, '/')
+	if slash < 0 {
+		return core.Route{}, false
+	}
+	rt.Host, rt.Path = rest[:slash], rest[slash:]
+	return rt, true
 }
 
 // Header values of a refusal, shared by every refused request so that
@@ -61,6 +102,7 @@ type request struct{ r *http.Request }
 var (
 	_ extractors.Request = request{}
 	_ extractors.Peeker  = request{}
+	_ core.RawQuery      = request{}
 )
 
 // Values looks the name up as given first: the extractors and the core
@@ -97,6 +139,10 @@ func (q request) Method() string { return q.r.Method }
 // ask for it.
 func (q request) Query(name string) []string { return q.r.URL.Query()[name] }
 
+// RawQuery is the query as received, in which the core counts a
+// parameter's copies: r.URL.Query() drops a pair it cannot parse.
+func (q request) RawQuery() string { return q.r.URL.RawQuery }
+
 // NewRequest returns the [extractors.Request] view of r, for adapters of
 // frameworks built on net/http whose router, like ServeMux, routes on
 // r.URL.EscapedPath() and sends HEAD to GET routes.
@@ -121,6 +167,7 @@ var (
 	_ extractors.Request = rawPathRequest{}
 	_ extractors.Peeker  = rawPathRequest{}
 	_ core.HeadNotGet    = rawPathRequest{}
+	_ core.RawQuery      = rawPathRequest{}
 )
 
 // Path is r.URL.RawPath when set, else r.URL.Path.

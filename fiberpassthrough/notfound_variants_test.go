@@ -1,0 +1,52 @@
+package fiberpassthrough_test
+
+import (
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/passthrough-go/passthrough/conformance"
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/fiberpassthrough"
+)
+
+// finalUse is a variant whose protected catch-all is a final app.Use, the
+// handler Fiber runs when no route matched, and whose method-less public
+// routes are registered for GET alone when getOnly: a POST to them then
+// falls through to the catch-all. finalUse(true) shows the Fiber adapters
+// still exclude such a POST (issue 18, build item 1): the middleware runs
+// before Fiber matches a route and cannot ask which one will answer. It
+// joins the variants once the adapter can.
+func finalUse(getOnly bool) func(*testing.T, []core.Option, []conformance.Public, conformance.RouteHandler) conformance.Client {
+	return func(t *testing.T, opts []core.Option, public []conformance.Public, h conformance.RouteHandler) conformance.Client {
+		cfg := fiberpassthrough.Config()
+		cfg.DisableStartupMessage = true
+		app := fiber.New(cfg)
+		app.Use(fiberpassthrough.Middleware(opts...))
+		for _, p := range public {
+			route := func(c *fiber.Ctx) error {
+				h(c.UserContext(), p.Pattern())
+				return c.SendString("ok")
+			}
+			paths := []string{p.Path}
+			if p.Prefix {
+				paths = append(paths, p.Path+"/*")
+			}
+			for _, path := range paths {
+				switch {
+				case p.Method != "":
+					app.Add(p.Method, path, route)
+				case getOnly:
+					app.Get(path, route)
+				default:
+					app.All(path, route)
+				}
+			}
+		}
+		app.Use(func(c *fiber.Ctx) error {
+			h(c.UserContext(), conformance.Protected)
+			return c.SendString("ok")
+		})
+		return listen(t, app)
+	}
+}
