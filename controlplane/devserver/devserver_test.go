@@ -311,6 +311,12 @@ func TestAbortRun(t *testing.T) {
 	if _, err := c.AbortRun(rue, &flyte2v1.AbortRunRequest{RunId: runID(r2)}); err != nil {
 		t.Fatalf("rue aborts its own run: %v", err)
 	}
+	theirs, err := c.CreateRun(ada, sleep(30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.AbortRun(rue, &flyte2v1.AbortRunRequest{RunId: runID(theirs)})
+	code(t, "a runner aborts another user's run", err, codes.PermissionDenied)
 	_, err = c.AbortRun(rue, &flyte2v1.AbortRunRequest{RunId: &flyte2v1.RunIdentifier{Org: org, Project: "demo", Domain: "development", Name: "nope"}})
 	code(t, "aborting a run that does not exist", err, codes.NotFound)
 }
