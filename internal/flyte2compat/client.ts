@@ -144,3 +144,6 @@ await expectCode("CreateRun with an empty org", Code.InvalidArgument, () =>
   }), as(aliceKey)));
 void timestampDate; void literals;
 console.log(`ok ${protocol}`);
+// Idle keep-alive connections would hold the process until the server
+// closes them.
+process.exit(0);

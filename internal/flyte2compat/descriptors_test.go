@@ -47,27 +47,35 @@ func upstreamSet(t *testing.T) *descriptorpb.FileDescriptorSet {
 	return set
 }
 
-// TestNoFlyteidl2NameRegistered: the library registers its Flyte 2 messages
-// under its own proto package, and no file or name of upstream's.
-func TestNoFlyteidl2NameRegistered(t *testing.T) {
-	t.Parallel()
-	ours := 0
+// libraryFlyte and libraryOurs are what the imported packages registered, read
+// before any test runs (TestLinksBesideUpstream registers more).
+var libraryFlyte, libraryOurs = func() (flyte, ours []string) {
 	protoregistry.GlobalFiles.RangeFiles(func(fd protoreflect.FileDescriptor) bool {
 		if strings.HasPrefix(fd.Path(), "flyteidl2/") || strings.HasPrefix(string(fd.Package()), "flyteidl2") {
-			t.Errorf("file %s (package %s) is registered: a program that links the flyteidl2 Go module would conflict", fd.Path(), fd.Package())
+			flyte = append(flyte, fmt.Sprintf("file %s (package %s)", fd.Path(), fd.Package()))
 		}
 		if fd.Package() == "passthrough.flyte2.v1" {
-			ours++
+			ours = append(ours, fd.Path())
 		}
 		return true
 	})
 	protoregistry.GlobalTypes.RangeMessages(func(mt protoreflect.MessageType) bool {
 		if strings.HasPrefix(string(mt.Descriptor().FullName()), "flyteidl2.") {
-			t.Errorf("message %s is registered", mt.Descriptor().FullName())
+			flyte = append(flyte, "message "+string(mt.Descriptor().FullName()))
 		}
 		return true
 	})
-	if ours == 0 {
+	return flyte, ours
+}()
+
+// TestNoFlyteidl2NameRegistered: the library registers its Flyte 2 messages
+// under its own proto package, and no file or name of upstream's.
+func TestNoFlyteidl2NameRegistered(t *testing.T) {
+	t.Parallel()
+	for _, f := range libraryFlyte {
+		t.Errorf("%s is registered: a program that links the flyteidl2 Go module would conflict", f)
+	}
+	if len(libraryOurs) == 0 {
 		t.Fatal("no passthrough.flyte2.v1 file is registered: the check above saw nothing to check")
 	}
 }
