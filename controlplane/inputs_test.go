@@ -141,3 +141,17 @@ func TestInputsFromJSONErrors(t *testing.T) {
 		}
 	}
 }
+
+// A name the task does not declare comes from the caller's body: the error
+// that quotes it stays short whatever its length.
+func TestInputErrorQuotesLongNamesShort(t *testing.T) {
+	t.Parallel()
+	s := spec(nil, variable("a", simple(flyte2v1.SimpleType_INTEGER)))
+	long := strings.Repeat("k", 10000)
+	for _, body := range []string{`{"` + long + `":1}`, `{"a":1,"` + long + `":1,"` + long + `":2}`} {
+		_, err := controlplane.InputsFromJSON(s, []byte(body))
+		if err == nil || len(err.Error()) > 120 || !strings.Contains(err.Error(), "kkkk") {
+			t.Errorf("a %d-byte unknown name: error of %d bytes, want one that quotes its start in at most 120", len(long), len(err.Error()))
+		}
+	}
+}
