@@ -3,6 +3,7 @@ package flyte2compat_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -34,7 +35,7 @@ func upstreamServer(t *testing.T) (connectURL, grpcURL string, report func() ser
 	first := firstLine(t, cmd, &log)
 	t.Cleanup(func() {
 		cancel()
-		if err := cmd.Wait(); err != nil && !isSignal(err) {
+		if err := cmd.Wait(); err != nil && !isSignal(err) && !errors.Is(err, context.Canceled) {
 			t.Errorf("server.ts: %v\n%s", err, &log)
 		}
 	})
