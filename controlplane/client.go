@@ -122,9 +122,8 @@ func OrgFromEndpoint(endpoint string) string {
 	if u, err := url.Parse(endpoint); err == nil && u.Host != "" {
 		host = u.Host
 	} else if i := strings.Index(host, "://"); i >= 0 {
-		host = host[i+3:]
+		host = strings.TrimLeft(host[i+3:], "/") // dns:///host:port has an empty authority
 	}
-	host = strings.TrimPrefix(host, "dns:///")
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -22,7 +23,17 @@ type InputError struct {
 	Input, Problem string
 }
 
-func (e *InputError) Error() string { return fmt.Sprintf("input %q %s", e.Input, e.Problem) }
+// maxQuotedName bounds how much of an input's name an error quotes: a name
+// the task does not declare comes from the caller's body, of any length.
+const maxQuotedName = 64
+
+func (e *InputError) Error() string {
+	name := e.Input
+	if len(name) > maxQuotedName {
+		name = strings.ToValidUTF8(name[:maxQuotedName], "") + "…"
+	}
+	return fmt.Sprintf("input %q %s", name, e.Problem)
+}
 
 // InputsFromJSON converts a JSON object into a task's inputs, by the typed
 // interface that spec declares: each declared input is taken from body,

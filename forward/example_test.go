@@ -23,7 +23,7 @@ func Example() {
 	fmt.Println("http:", err)
 
 	// Without WithInsecure, every client refuses a plaintext endpoint.
-	_, err = controlplane.Init("http://127.0.0.1:8089", "demo", "development", "")
+	_, err = controlplane.Init("http://127.0.0.1:8089", "demo", "development", "acme")
 	fmt.Println(err)
 	_, err = connectpassthrough.NewClient("http://127.0.0.1:8091", nil)
 	fmt.Println(err)

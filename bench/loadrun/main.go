@@ -136,7 +136,7 @@ func measure(fw, mode, endpoint string, keys []string, duration time.Duration) (
 	logger := slog.New(slog.DiscardHandler)
 	var svc *webhook.Service
 	if mode == "passthrough" {
-		cp, err := controlplane.Init("http://"+endpoint, "demo", "development", "", forward.WithInsecure())
+		cp, err := controlplane.Init("http://"+endpoint, "demo", "development", devserver.DefaultOrg, forward.WithInsecure())
 		if err != nil {
 			return result{}, err
 		}
@@ -148,7 +148,7 @@ func measure(fw, mode, endpoint string, keys []string, duration time.Duration) (
 		if err != nil {
 			return result{}, err
 		}
-		cp := controlplane.NewClient(conn, "demo", "development", "")
+		cp := controlplane.NewClient(conn, "demo", "development", devserver.DefaultOrg)
 		defer cp.Close()
 		svc = webhook.NewStaticService(cp, 10*time.Second, logger)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/passthrough-go/passthrough/controlplane/devserver"
 )
 
 func runCommand(t *testing.T, args string) (stdout, stderr string, ok bool) {
@@ -62,7 +64,7 @@ func TestHelp(t *testing.T) {
 	if !ok {
 		t.Fatalf("-help failed: %s", stderr)
 	}
-	for _, want := range []string{"-listen", "-connect-listen", "-config", "IdentityService/WhoAmI", "RunService/CreateRun", "max_runs"} {
+	for _, want := range []string{"-listen", "-connect-listen", "-config", "flyteidl2.auth.IdentityService/UserInfo", "flyteidl2.workflow.RunService/CreateRun", "max_runs", "FLYTE_ORG", devserver.DefaultOrg} {
 		if !strings.Contains(stdout+stderr, want) {
 			t.Errorf("-help does not mention %q:\n%s", want, stdout+stderr)
 		}

@@ -6,9 +6,11 @@
 //
 //	go run ./cmd/controlplane [-listen 127.0.0.1:8089] [-connect-listen 127.0.0.1:8090] [-config users.json]
 //
-// Without -config it creates two demo users and prints their keys once.
-// It serves plaintext gRPC and is meant for loopback development only. Run
-// it with -help for the flags and the API it serves.
+// It serves a subset of the Flyte 2 API (see controlplane/devserver). Its
+// tasks are in the org FLYTE_ORG names, or demo-org. Without -config it
+// creates two demo users and prints the org and their keys once. It serves
+// plaintext gRPC and Connect and is meant for loopback development only.
+// Run it with -help for the flags and the API it serves.
 package main
 
 import (
@@ -22,7 +24,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
 	"github.com/passthrough-go/passthrough/internal/flagcheck"
 )
@@ -37,29 +38,19 @@ func main() {
 	}
 }
 
-// procedures are the calls the control plane serves, on both endpoints.
-var procedures = []string{
-	controlplanev1connect.IdentityServiceWhoAmIProcedure,
-	controlplanev1connect.TaskServiceRegisterTaskProcedure,
-	controlplanev1connect.TaskServiceGetTaskProcedure,
-	controlplanev1connect.TaskServiceListTasksProcedure,
-	controlplanev1connect.RunServiceCreateRunProcedure,
-	controlplanev1connect.RunServiceGetRunProcedure,
-	controlplanev1connect.RunServiceListRunsProcedure,
-}
-
 func usage(fs *flag.FlagSet) func() {
 	return func() {
 		w := fs.Output()
-		fmt.Fprintf(w, "Usage: controlplane [flags]\n\nThe in-memory development control plane, over gRPC and Connect. Plaintext:\nfor loopback development only.\n\nFlags:\n")
+		fmt.Fprintf(w, "Usage: controlplane [flags]\n\nThe in-memory development control plane, a subset of Flyte 2, over gRPC and\nConnect. Plaintext: for loopback development only.\n\nFlags:\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(w, "\nThe -config file (JSON) sets the users and the limits:\n"+
-			"  users, org, max_runs (default %d), max_input_bytes (default %d),\n"+
+			"  users, org (default %q), tasks, max_runs (default %d), max_input_bytes (default %d),\n"+
 			"  max_active_runs_per_user (default %d), read_timeout (default %q), idle_timeout (default %q)\n",
-			devserver.DefaultMaxRuns, devserver.DefaultMaxInputBytes, devserver.DefaultMaxActiveRunsPerUser,
+			devserver.DefaultOrg, devserver.DefaultMaxRuns, devserver.DefaultMaxInputBytes, devserver.DefaultMaxActiveRunsPerUser,
 			devserver.DefaultReadTimeout.String(), devserver.DefaultIdleTimeout.String())
+		fmt.Fprintf(w, "\nEnvironment:\n  FLYTE_ORG  the org the tasks are registered in (default %q; a -config file naming\n             another org is refused)\n", devserver.DefaultOrg)
 		fmt.Fprintf(w, "\nCalls (authenticated with Authorization: Bearer <key> or X-API-Key: <key>):\n")
-		for _, p := range procedures {
+		for _, p := range devserver.Procedures() {
 			fmt.Fprintf(w, "  %s\n", p)
 		}
 	}
@@ -97,6 +88,12 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	if org := os.Getenv("FLYTE_ORG"); org != "" {
+		if cfg.Org != "" && cfg.Org != org {
+			return fmt.Errorf("FLYTE_ORG is %q but %s names the org %q", org, *config, cfg.Org)
+		}
+		cfg.Org = org
+	}
 	srv, err := devserver.New(cfg, logger)
 	if err != nil {
 		return err
@@ -116,7 +113,7 @@ func run(args []string) error {
 	if *config == "" {
 		cfg.WriteExports(os.Stdout)
 	}
-	logger.Info("development control plane listening", slog.String("grpc", ln.Addr().String()))
+	logger.Info("development control plane listening", slog.String("grpc", ln.Addr().String()), slog.String("org", srv.Org()))
 	if cln != nil {
 		logger.Info("development control plane listening", slog.String("connect", "http://"+cln.Addr().String()))
 		go func() { _ = srv.ServeConnect(cln) }()

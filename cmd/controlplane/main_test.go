@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/passthrough-go/passthrough/controlplane"
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/forward"
 )
@@ -46,7 +47,7 @@ func TestCommand(t *testing.T) {
 
 	keys := map[string]string{}
 	sc := bufio.NewScanner(stdout)
-	for len(keys) < 2 && sc.Scan() {
+	for len(keys) < 3 && sc.Scan() {
 		if name, rest, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "="); ok {
 			keys[name] = strings.Fields(rest)[0]
 		}
@@ -62,26 +63,30 @@ func TestCommand(t *testing.T) {
 			}
 		}
 	}
-	if keys["ALICE_KEY"] == "" || addrs["grpc"] == "" || addrs["connect"] == "" {
+	if keys["ALICE_KEY"] == "" || keys["FLYTE_ORG"] != devserver.DefaultOrg || addrs["grpc"] == "" || addrs["connect"] == "" {
 		t.Fatalf("banner or logs incomplete: keys %v, addresses %v", len(keys), addrs)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	ctx = core.WithMetadata(ctx, core.Pair{Key: "authorization", Value: "Bearer " + keys["ALICE_KEY"]})
-	g, err := controlplane.Init(addrs["grpc"], "demo", "development", "", forward.WithInsecure())
+	g, err := controlplane.Init(addrs["grpc"], "demo", "development", keys["FLYTE_ORG"], forward.WithInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	c, err := controlplane.InitConnect(addrs["connect"], "demo", "development", "", nil, forward.WithInsecure())
+	c, err := controlplane.InitConnect(addrs["connect"], "demo", "development", keys["FLYTE_ORG"], nil, forward.WithInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, client := range map[string]*controlplane.Client{"grpc": g, "connect": c} {
-		me, err := client.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
-		if err != nil || me.GetSubject() != "alice" {
-			t.Fatalf("%s: WhoAmI = %v, %v; want alice", name, me, err)
+		me, err := client.UserInfo(ctx, &flyte2v1.UserInfoRequest{})
+		if err != nil || me.GetSubject() != "alice" || me.GetEmail() != "alice@example.com" {
+			t.Fatalf("%s: UserInfo = %v, %v; want alice", name, me, err)
+		}
+		latest, err := client.LatestTask(ctx, "", "", "add")
+		if err != nil || latest.GetOrg() != devserver.DefaultOrg || latest.GetVersion() != "v1" {
+			t.Fatalf("%s: LatestTask(add) = %v, %v; want v1 in %s", name, latest, err, devserver.DefaultOrg)
 		}
 	}
 

@@ -82,7 +82,7 @@ func fiber3Story(t *testing.T, proto string) {
 	done := make(chan error, 1)
 	go func() {
 		done <- webhook.Run(ctx, webhook.Options{Framework: "fiber3", Servers: servers, Listener: ln,
-			Endpoint: "http://" + cpln.Addr().String(), Insecure: true, Protocol: proto,
+			Endpoint: "http://" + cpln.Addr().String(), Insecure: true, Protocol: proto, Org: devserver.DefaultOrg,
 			Project: "demo", Domain: "development", Timeout: 10 * time.Second, ShutdownTimeout: 10 * time.Second,
 			Logger: logger})
 	}()

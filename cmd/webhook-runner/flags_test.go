@@ -82,3 +82,21 @@ func TestHelp(t *testing.T) {
 		}
 	}
 }
+
+// With FLYTE_ENDPOINT set and no org to be had, the command refuses to
+// start, before anything is printed, and says to set FLYTE_ORG.
+func TestEndpointWithoutOrgIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, endpoint := range []string{"https://example.cloud", "10.0.0.8:443"} {
+		stdout, stderr, ok := runCommand(t, "-listen 127.0.0.1:0", "FLYTE_ENDPOINT="+endpoint)
+		if ok {
+			t.Fatalf("%s: started without an org", endpoint)
+		}
+		if stdout != "" {
+			t.Errorf("%s: printed before failing: %q", endpoint, stdout)
+		}
+		if !strings.Contains(stderr, "set FLYTE_ORG") {
+			t.Errorf("%s: stderr %q does not say to set FLYTE_ORG", endpoint, stderr)
+		}
+	}
+}

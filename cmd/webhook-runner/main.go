@@ -52,7 +52,7 @@ var environment = []struct{ name, doc string }{
 	{"FLYTE_INSECURE", `"true" allows plaintext (an http:// or host:port endpoint); never inferred from the URL`},
 	{"FLYTE_INTERNAL_EXECUTION_PROJECT", `default project (default "` + devserver.DemoProject + `")`},
 	{"FLYTE_INTERNAL_EXECUTION_DOMAIN", `default domain (default "` + devserver.DemoDomain + `")`},
-	{"FLYTE_ORG", "org sent with task and run names (the embedded control plane puts its tasks there)"},
+	{"FLYTE_ORG", "org sent in every task, run and project identifier; default: the first label of FLYTE_ENDPOINT's host when it has more than two labels, else required with FLYTE_ENDPOINT (the embedded control plane's is " + devserver.DefaultOrg + ")"},
 }
 
 func usage(fs *flag.FlagSet) func() {

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/passthrough-go/passthrough/controlplane"
 )
 
 // Role is what a user may do in a project and domain. Each role includes
@@ -17,11 +19,12 @@ import (
 type Role string
 
 const (
-	// RoleView may read tasks and runs.
+	// RoleView may read tasks, runs and their data.
 	RoleView Role = "view"
-	// RoleRun may also create runs.
+	// RoleRun may also create runs, and abort its own.
 	RoleRun Role = "run"
-	// RoleAdmin may also register tasks.
+	// RoleAdmin may also abort anyone's runs. (Tasks are registered in
+	// the [Config], not through the API.)
 	RoleAdmin Role = "admin"
 )
 
@@ -45,24 +48,38 @@ type Grant struct {
 }
 
 // User is an identity with one API key. Calls authenticate with
-// "Authorization: Bearer <api_key>" or "X-API-Key: <api_key>".
+// "Authorization: Bearer <api_key>" or "X-API-Key: <api_key>". Subject,
+// Name and the optional claims are what UserInfo answers.
 type User struct {
 	Subject string  `json:"subject"`
 	Name    string  `json:"name"`
 	APIKey  string  `json:"api_key"`
 	Grants  []Grant `json:"grants"`
+
+	PreferredUsername string `json:"preferred_username,omitempty"`
+	GivenName         string `json:"given_name,omitempty"`
+	FamilyName        string `json:"family_name,omitempty"`
+	Email             string `json:"email,omitempty"`
+	Picture           string `json:"picture,omitempty"`
 }
 
-// Config is the development server's configuration: its users, and the
-// limits that keep it safe to leave running on a laptop. Its file form is
-// JSON; every limit is optional:
+// Config is the development server's configuration: its users, its org,
+// the tasks it registers besides the built-in ones, and the limits that
+// keep it safe to leave running on a laptop. Its file form is JSON; all
+// but the users is optional:
 //
 //	{
 //	  "users": [
 //	    {"subject": "alice", "name": "Alice", "api_key": "…",
+//	     "email": "alice@example.com",
 //	     "grants": [{"project": "demo", "domain": "*", "role": "run"}]}
 //	  ],
-//	  "org": "",
+//	  "org": "demo-org",
+//	  "tasks": [
+//	    {"name": "hello", "version": "v2", "executor": "hello",
+//	     "inputs": [{"name": "name", "type": "string", "default": "you"},
+//	                {"name": "loud", "type": "boolean", "default": false}]}
+//	  ],
 //	  "max_runs": 1000,
 //	  "max_input_bytes": 65536,
 //	  "max_active_runs_per_user": 8,
@@ -74,9 +91,14 @@ type User struct {
 type Config struct {
 	Users []User `json:"users"`
 
-	// Org is the org the built-in tasks are registered in (default none),
-	// so that a client sending an org finds them.
+	// Org is the org every task is registered in (default [DefaultOrg]):
+	// Flyte 2 identifiers carry an org, and a client finds the tasks with
+	// this one (FLYTE_ORG).
 	Org string `json:"org,omitempty"`
+
+	// Tasks are registered after the built-in ones ([BuiltinTasks]), in
+	// order: the last version of a name is its latest.
+	Tasks []Task `json:"tasks,omitempty"`
 
 	// MaxRuns is how many runs are kept (default [DefaultMaxRuns]). When a
 	// new run would exceed it, the oldest finished run is forgotten; when
@@ -107,6 +129,7 @@ type Config struct {
 // to about MaxRuns × MaxInputBytes for inputs (64 MB), plus outputs of the
 // same order.
 const (
+	DefaultOrg                  = "demo-org"
 	DefaultMaxRuns              = 1000
 	DefaultMaxInputBytes        = 64 << 10
 	DefaultMaxActiveRunsPerUser = 8
@@ -138,6 +161,9 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 
 // withDefaults returns c with every zero limit set to its default.
 func (c Config) withDefaults() Config {
+	if c.Org == "" {
+		c.Org = DefaultOrg
+	}
 	if c.MaxRuns == 0 {
 		c.MaxRuns = DefaultMaxRuns
 	}
@@ -179,11 +205,18 @@ func LoadConfig(path string) (Config, error) {
 	return c, nil
 }
 
-// Validate checks that subjects and keys are present and unique and that
-// every grant names a known role.
+// Validate checks that subjects and keys are present and unique, that
+// every grant names a known role, that the org is at most 63 characters
+// and that every task is valid and registered once.
 func (c Config) Validate() error {
 	if len(c.Users) == 0 {
 		return errors.New("no users")
+	}
+	if err := length("org", c.Org, 0, controlplane.MaxOrgLength); err != nil {
+		return errors.New("org must have at most 63 characters")
+	}
+	if _, err := registerTasks(c.withDefaults().Org, c.Tasks, time.Time{}); err != nil {
+		return err
 	}
 	for _, l := range []struct {
 		name string
@@ -247,7 +280,8 @@ const (
 )
 
 // DemoConfig returns two users with fresh random API keys: "alice" may run
-// tasks in the demo project, "bob" may only view them.
+// tasks in the demo project, "bob" may only view them. Its org is
+// [DefaultOrg].
 func DemoConfig() (Config, error) {
 	alice, err := NewAPIKey()
 	if err != nil {
@@ -258,8 +292,10 @@ func DemoConfig() (Config, error) {
 		return Config{}, err
 	}
 	return Config{Users: []User{
-		{Subject: "alice", Name: "Alice Runner", APIKey: alice, Grants: []Grant{{Project: DemoProject, Domain: "*", Role: RoleRun}}},
-		{Subject: "bob", Name: "Bob Viewer", APIKey: bob, Grants: []Grant{{Project: DemoProject, Domain: "*", Role: RoleView}}},
+		{Subject: "alice", Name: "Alice Runner", APIKey: alice, Grants: []Grant{{Project: DemoProject, Domain: "*", Role: RoleRun}},
+			PreferredUsername: "alice", GivenName: "Alice", FamilyName: "Runner", Email: "alice@example.com"},
+		{Subject: "bob", Name: "Bob Viewer", APIKey: bob, Grants: []Grant{{Project: DemoProject, Domain: "*", Role: RoleView}},
+			PreferredUsername: "bob", GivenName: "Bob", FamilyName: "Viewer", Email: "bob@example.com"},
 	}}, nil
 }
 
@@ -272,9 +308,10 @@ func NewAPIKey() (string, error) {
 	return "cp_" + hex.EncodeToString(b), nil
 }
 
-// WriteExports writes the users' keys as shell lines ready to paste
-// ("export ALICE_KEY=…", after a comment naming the user and their
-// grants), for a person starting a development server. It is the only
+// WriteExports writes the org ("export FLYTE_ORG=…") and the users' keys
+// as shell lines ready to paste ("export ALICE_KEY=…", after a comment
+// naming the user and their grants), for a person starting a development
+// server. It is the only
 // place keys are shown: call it once, at start, and never through a
 // logger.
 //
@@ -283,7 +320,8 @@ func NewAPIKey() (string, error) {
 // names keep only letters, digits and underscores, and the comments carry
 // no line breaks.
 func (c Config) WriteExports(w io.Writer) {
-	fmt.Fprintln(w, "# Development control plane users; new keys at every start, shown only here:")
+	fmt.Fprintln(w, "# Development control plane: its org, and its users; new keys at every start, shown only here:")
+	fmt.Fprintf(w, "export FLYTE_ORG=%s\n", shellQuote(c.withDefaults().Org))
 	for _, u := range c.Users {
 		var roles []string
 		for _, g := range u.Grants {

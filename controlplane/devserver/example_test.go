@@ -6,18 +6,17 @@ import (
 	"log"
 	"log/slog"
 	"net"
-	"net/http"
 
-	"github.com/passthrough-go/passthrough/connectpassthrough"
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
+	"github.com/passthrough-go/passthrough/controlplane"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/forward"
 )
 
 // A development control plane with one user of your own, served over
-// Connect on loopback, and a call made as that user.
+// Connect on loopback, and a call to Flyte 2's identity service made as
+// that user.
 func ExampleNew() {
 	key, err := devserver.NewAPIKey()
 	if err != nil {
@@ -42,13 +41,13 @@ func ExampleNew() {
 	go func() { _ = srv.ServeConnect(ln) }()
 	base := "http://" + ln.Addr().String()
 
-	hc, err := connectpassthrough.NewClient(base, http.DefaultClient, forward.WithInsecure())
+	c, err := controlplane.InitConnect(base, devserver.DemoProject, devserver.DemoDomain, srv.Org(), nil, forward.WithInsecure())
 	if err != nil {
 		log.Fatal(err)
 	}
-	identity := controlplanev1connect.NewIdentityServiceClient(hc, base)
+	defer c.Close()
 	ctx := core.WithMetadata(context.Background(), core.Pair{Key: "x-api-key", Value: key})
-	me, err := identity.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
+	me, err := c.UserInfo(ctx, &flyte2v1.UserInfoRequest{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -21,87 +21,53 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/passthrough-go/passthrough/controlplane"
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
-	"github.com/passthrough-go/passthrough/forward"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 	"github.com/passthrough-go/passthrough/internal/slowconn"
 )
 
-const runKey = "cp_runner_0123456789abcdef"
-
-// limited starts a server with cfg's limits, both endpoints, and returns a
-// gRPC client and the two endpoints' addresses.
-func limited(t *testing.T, cfg devserver.Config) (*controlplane.Client, string, string) {
+// limited starts a server with cfg's limits on both endpoints, and returns
+// a gRPC client and the two endpoints' addresses.
+func limited(t *testing.T, cfg devserver.Config) (api, string, string) {
 	t.Helper()
-	cfg.Users = []devserver.User{
-		{Subject: "ada", Name: "Ada Admin", APIKey: adminKey, Grants: []devserver.Grant{{Project: "demo", Domain: "development", Role: devserver.RoleAdmin}}},
-		{Subject: "vic", Name: "Vic Viewer", APIKey: viewKey, Grants: []devserver.Grant{{Project: "*", Domain: "*", Role: devserver.RoleView}}},
-		{Subject: "rue", Name: "Rue Runner", APIKey: runKey, Grants: []devserver.Grant{{Project: "demo", Domain: "*", Role: devserver.RoleRun}}},
-	}
-	srv, err := devserver.New(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(gln) }()
-	go func() { _ = srv.ServeConnect(cln) }()
-	t.Cleanup(srv.Stop)
-	c, err := controlplane.Init("http://"+gln.Addr().String(), "demo", "development", "", forward.WithInsecure())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c, gln.Addr().String(), cln.Addr().String()
+	e := serve(t, cfg)
+	return e.client(t, "grpc"), e.grpcAddr, e.connectAddr
 }
 
-func hello(name string) *controlplanev1.CreateRunRequest {
-	return &controlplanev1.CreateRunRequest{Task: &controlplanev1.TaskID{Project: "demo", Domain: "development", Name: "hello"},
-		Inputs: map[string]*controlplanev1.Literal{"name": {Value: &controlplanev1.Literal_StringValue{StringValue: name}}}}
-}
-
-func sleep(seconds float64) *controlplanev1.CreateRunRequest {
-	return &controlplanev1.CreateRunRequest{Task: &controlplanev1.TaskID{Project: "demo", Domain: "development", Name: "sleep"},
-		Inputs: map[string]*controlplanev1.Literal{"seconds": {Value: &controlplanev1.Literal_FloatValue{FloatValue: seconds}}}}
+// finish waits, by watching, until a run ends.
+func finish(t *testing.T, c api, r *flyte2v1.CreateRunResponse) {
+	t.Helper()
+	watch(t, c, as(t.Context(), viewKey), runID(r))
 }
 
 // Runs are kept up to MaxRuns: the oldest finished ones are forgotten.
 func TestStoredRunsAreBounded(t *testing.T) {
+	t.Parallel()
 	c, _, _ := limited(t, devserver.Config{MaxRuns: 3})
 	ctx := as(t.Context(), adminKey)
-	var names []string
+	var ids []*flyte2v1.RunIdentifier
 	for i := range 5 {
 		r, err := c.CreateRun(ctx, hello(strings.Repeat("x", i+1)))
 		if err != nil {
 			t.Fatalf("run %d: %v", i, err)
 		}
-		names = append(names, r.GetRun().GetName())
-		wait(t, c, r.GetRun().GetName())
+		ids = append(ids, runID(r))
+		finish(t, c, r)
 	}
-	for i, name := range names {
-		_, err := c.GetRun(ctx, &controlplanev1.GetRunRequest{Project: "demo", Domain: "development", Name: name})
+	for i, id := range ids {
+		_, err := c.GetRunDetails(ctx, &flyte2v1.GetRunDetailsRequest{RunId: id})
 		if want := codes.OK; i < 2 {
-			code(t, "evicted run "+name, err, codes.NotFound)
+			code(t, "evicted run "+id.GetName(), err, codes.NotFound)
 		} else {
-			code(t, "kept run "+name, err, want)
+			code(t, "kept run "+id.GetName(), err, want)
 		}
-	}
-	list, err := c.ListRuns(ctx, &controlplanev1.ListRunsRequest{Project: "demo", Domain: "development"})
-	if err != nil || len(list.GetRuns()) != 3 {
-		t.Fatalf("ListRuns: %d runs, %v; want the 3 newest", len(list.GetRuns()), err)
 	}
 }
 
 // While every kept run is active, a new one is refused rather than
 // forgetting a run that is still going.
 func TestActiveRunsAreNeverEvicted(t *testing.T) {
+	t.Parallel()
 	c, _, _ := limited(t, devserver.Config{MaxRuns: 2})
 	ada, rue := as(t.Context(), adminKey), as(t.Context(), runKey)
 	for _, ctx := range []context.Context{ada, rue} {
@@ -114,6 +80,7 @@ func TestActiveRunsAreNeverEvicted(t *testing.T) {
 }
 
 func TestActiveRunsPerUserAreBounded(t *testing.T) {
+	t.Parallel()
 	c, _, _ := limited(t, devserver.Config{MaxActiveRunsPerUser: 2})
 	ada, rue := as(t.Context(), adminKey), as(t.Context(), runKey)
 	for i := range 2 {
@@ -129,6 +96,7 @@ func TestActiveRunsPerUserAreBounded(t *testing.T) {
 }
 
 func TestRunInputsAreBounded(t *testing.T) {
+	t.Parallel()
 	c, _, _ := limited(t, devserver.Config{MaxInputBytes: 1024})
 	ctx := as(t.Context(), adminKey)
 	if _, err := c.CreateRun(ctx, hello(strings.Repeat("x", 900))); err != nil {
@@ -142,8 +110,8 @@ func TestRunInputsAreBounded(t *testing.T) {
 
 // bloated returns a request whose encoding is n bytes of an unknown field:
 // a handler that decodes it holds n bytes, however small it travels.
-func bloated(n int) *controlplanev1.WhoAmIRequest {
-	m := &controlplanev1.WhoAmIRequest{}
+func bloated(n int) *flyte2v1.UserInfoRequest {
+	m := &flyte2v1.UserInfoRequest{}
 	b := protowire.AppendTag(nil, 1000, protowire.BytesType)
 	b = protowire.AppendBytes(b, make([]byte, n))
 	m.ProtoReflect().SetUnknown(b)
@@ -153,6 +121,7 @@ func bloated(n int) *controlplanev1.WhoAmIRequest {
 // A compressed request is decoded no further than the request limit, on
 // the gRPC and the Connect endpoint, before anything else is checked.
 func TestCompressedRequestsAreBounded(t *testing.T) {
+	t.Parallel()
 	_, grpcAddr, connectAddr := limited(t, devserver.Config{})
 
 	conn, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -160,7 +129,7 @@ func TestCompressedRequestsAreBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	_, err = controlplanev1.NewIdentityServiceClient(conn).WhoAmI(t.Context(), bloated(2<<20), grpc.UseCompressor(grpcgzip.Name))
+	err = conn.Invoke(t.Context(), controlplane.UserInfoProcedure, bloated(2<<20), new(flyte2v1.UserInfoResponse), grpc.UseCompressor(grpcgzip.Name))
 	code(t, "gRPC: 2 MiB decoded from a gzip request without credentials", err, codes.ResourceExhausted)
 
 	raw, err := proto.Marshal(bloated(2 << 20))
@@ -171,7 +140,7 @@ func TestCompressedRequestsAreBounded(t *testing.T) {
 	zw := gzip.NewWriter(&body)
 	_, _ = zw.Write(raw)
 	_ = zw.Close()
-	req, err := http.NewRequestWithContext(t.Context(), "POST", "http://"+connectAddr+controlplanev1connect.IdentityServiceWhoAmIProcedure, &body)
+	req, err := http.NewRequestWithContext(t.Context(), "POST", "http://"+connectAddr+controlplane.UserInfoProcedure, &body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,6 +159,7 @@ func TestCompressedRequestsAreBounded(t *testing.T) {
 
 // Slow and idle clients are dropped, on both endpoints.
 func TestSlowAndIdleClientsAreDropped(t *testing.T) {
+	t.Parallel()
 	const short = 300 * time.Millisecond
 	_, grpcAddr, connectAddr := limited(t, devserver.Config{ReadTimeout: devserver.Duration(short), IdleTimeout: devserver.Duration(short)})
 	dial := func(addr string) net.Conn {
@@ -203,7 +173,7 @@ func TestSlowAndIdleClientsAreDropped(t *testing.T) {
 
 	// Connect: a body sent a byte at a time.
 	conn := dial(connectAddr)
-	head := "POST " + controlplanev1connect.IdentityServiceWhoAmIProcedure + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+	head := "POST " + controlplane.UserInfoProcedure + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
 	if _, err := conn.Write([]byte(head)); err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +191,7 @@ func TestSlowAndIdleClientsAreDropped(t *testing.T) {
 
 	// Connect: an idle keep-alive connection after one request.
 	conn = dial(connectAddr)
-	if _, err := conn.Write([]byte("POST " + controlplanev1connect.IdentityServiceWhoAmIProcedure + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")); err != nil {
+	if _, err := conn.Write([]byte("POST " + controlplane.UserInfoProcedure + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")); err != nil {
 		t.Fatal(err)
 	}
 	slowconn.WaitClosed(t, "Connect, idle keep-alive connection", conn)
@@ -243,7 +213,7 @@ func TestSlowAndIdleClientsAreDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cc.Close()
-	if _, err := controlplanev1.NewIdentityServiceClient(cc).WhoAmI(metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+viewKey), &controlplanev1.WhoAmIRequest{}); err != nil {
+	if err := cc.Invoke(metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+viewKey), controlplane.UserInfoProcedure, &flyte2v1.UserInfoRequest{}, new(flyte2v1.UserInfoResponse)); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -255,6 +225,7 @@ func TestSlowAndIdleClientsAreDropped(t *testing.T) {
 
 // An idle HTTP/2 (h2c) connection to the Connect endpoint is closed too.
 func TestIdleH2CConnectionsAreDropped(t *testing.T) {
+	t.Parallel()
 	_, _, connectAddr := limited(t, devserver.Config{IdleTimeout: devserver.Duration(300 * time.Millisecond)})
 	closed := make(chan struct{})
 	var protocols http.Protocols
@@ -267,7 +238,7 @@ func TestIdleH2CConnectionsAreDropped(t *testing.T) {
 			}
 			return &watchedConn{Conn: c, closed: closed}, nil
 		}}}
-	req, err := http.NewRequestWithContext(t.Context(), "POST", "http://"+connectAddr+controlplanev1connect.IdentityServiceWhoAmIProcedure, strings.NewReader("{}"))
+	req, err := http.NewRequestWithContext(t.Context(), "POST", "http://"+connectAddr+controlplane.UserInfoProcedure, strings.NewReader("{}"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,47 +276,30 @@ func (w *watchedConn) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// ListRuns answers with the newest runs that fit a response any gRPC
-// client accepts (4 MiB by default), however many are kept.
-func TestListRunsIsBounded(t *testing.T) {
-	c, _, _ := limited(t, devserver.Config{MaxInputBytes: 1 << 20})
-	ctx := as(t.Context(), adminKey)
-	var newest string
-	for range 5 {
-		r, err := c.CreateRun(ctx, hello(strings.Repeat("x", 900<<10)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		newest = r.GetRun().GetName()
-		wait(t, c, newest)
+// ListTasks answers with as many versions as fit a response any gRPC
+// client accepts (4 MiB by default), and a token for the rest, whatever
+// the limit asks for.
+func TestListTasksIsBounded(t *testing.T) {
+	t.Parallel()
+	var tasks []devserver.Task
+	for i := range 300 {
+		tasks = append(tasks, devserver.Task{Name: "t", Version: fmt.Sprint("v", i), Executor: "fail", Description: strings.Repeat("d", 15<<10),
+			Inputs: []devserver.Input{{Name: "message", Type: "string"}}})
 	}
-	list, err := c.ListRuns(ctx, &controlplanev1.ListRunsRequest{Project: "demo", Domain: "development"})
+	c, _, _ := limited(t, devserver.Config{Tasks: tasks})
+	ctx := as(t.Context(), viewKey)
+	req := controlplane.LatestTaskRequest(projectID(), "t")
+	req.Request.Limit = 1000
+	first, err := c.ListTasks(ctx, req)
 	if err != nil {
-		t.Fatalf("ListRuns of 5 runs of 1.8 MB each: %v", err)
+		t.Fatalf("ListTasks of 300 versions of 15 KiB: %v", err)
 	}
-	if n := len(list.GetRuns()); n == 0 || n == 5 || list.GetRuns()[0].GetName() != newest {
-		t.Fatalf("ListRuns: %d runs, first %q; want the newest few, newest (%s) first", n, list.GetRuns()[0].GetName(), newest)
+	if n := len(first.GetTasks()); n == 0 || n == 300 || first.GetToken() == "" || first.GetTasks()[0].GetTaskId().GetVersion() != "v299" {
+		t.Fatalf("ListTasks: %d versions, token %q; want the newest (v299) first, not all, and a token", n, first.GetToken())
 	}
-}
-
-// Registered tasks are bounded in size and in number.
-func TestRegisteredTasksAreBounded(t *testing.T) {
-	c, _, _ := limited(t, devserver.Config{})
-	ctx := as(t.Context(), adminKey)
-	task := func(version, desc string) *controlplanev1.RegisterTaskRequest {
-		return &controlplanev1.RegisterTaskRequest{Task: &controlplanev1.Task{Id: c.TaskID("", "", "t", version), Executor: "builtin/hello", Description: desc}}
+	req.Request.Token = first.GetToken()
+	rest, err := c.ListTasks(ctx, req)
+	if err != nil || len(first.GetTasks())+len(rest.GetTasks()) != 300 || rest.GetToken() != "" {
+		t.Fatalf("the rest: %d versions, token %q, %v; want the other %d", len(rest.GetTasks()), rest.GetToken(), err, 300-len(first.GetTasks()))
 	}
-	_, err := c.RegisterTask(ctx, task("big", strings.Repeat("d", 20<<10)))
-	code(t, "a 20 KiB task", err, codes.InvalidArgument)
-	for i := range 2000 {
-		_, err = c.RegisterTask(ctx, task(fmt.Sprint("v", i), ""))
-		if err != nil {
-			code(t, fmt.Sprintf("task version %d", i), err, codes.ResourceExhausted)
-			if i < 900 {
-				t.Fatalf("refused after only %d versions", i)
-			}
-			return
-		}
-	}
-	t.Fatal("2000 task versions accepted")
 }

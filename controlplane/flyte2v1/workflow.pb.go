@@ -338,9 +338,9 @@ type ActionStatus struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Phase         ActionPhase            `protobuf:"varint,1,opt,name=phase,proto3,enum=passthrough.flyte2.v1.ActionPhase" json:"phase,omitempty"`
 	StartTime     *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
-	EndTime       *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	EndTime       *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=end_time,json=endTime,proto3,oneof" json:"end_time,omitempty"`
 	Attempts      uint32                 `protobuf:"varint,4,opt,name=attempts,proto3" json:"attempts,omitempty"`
-	DurationMs    uint64                 `protobuf:"varint,6,opt,name=duration_ms,json=durationMs,proto3" json:"duration_ms,omitempty"`
+	DurationMs    *uint64                `protobuf:"varint,6,opt,name=duration_ms,json=durationMs,proto3,oneof" json:"duration_ms,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -404,8 +404,8 @@ func (x *ActionStatus) GetAttempts() uint32 {
 }
 
 func (x *ActionStatus) GetDurationMs() uint64 {
-	if x != nil {
-		return x.DurationMs
+	if x != nil && x.DurationMs != nil {
+		return *x.DurationMs
 	}
 	return 0
 }
@@ -1162,7 +1162,7 @@ func (x *GetActionDataResponse) GetOutputs() *Outputs {
 type AbortRunRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	RunId         *RunIdentifier         `protobuf:"bytes,1,opt,name=run_id,json=runId,proto3" json:"run_id,omitempty"`
-	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	Reason        *string                `protobuf:"bytes,2,opt,name=reason,proto3,oneof" json:"reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1205,8 +1205,8 @@ func (x *AbortRunRequest) GetRunId() *RunIdentifier {
 }
 
 func (x *AbortRunRequest) GetReason() string {
-	if x != nil {
-		return x.Reason
+	if x != nil && x.Reason != nil {
+		return *x.Reason
 	}
 	return ""
 }
@@ -1266,15 +1266,17 @@ const file_passthrough_flyte2_v1_workflow_proto_rawDesc = "" +
 	"\x06source\x18\b \x01(\x0e2 .passthrough.flyte2.v1.RunSourceR\x06sourceB\x04\n" +
 	"\x02idB\x06\n" +
 	"\x04taskB\x0f\n" +
-	"\rinput_wrapper\"\xf7\x01\n" +
+	"\rinput_wrapper\"\x9e\x02\n" +
 	"\fActionStatus\x128\n" +
 	"\x05phase\x18\x01 \x01(\x0e2\".passthrough.flyte2.v1.ActionPhaseR\x05phase\x129\n" +
 	"\n" +
-	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
-	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12\x1a\n" +
-	"\battempts\x18\x04 \x01(\rR\battempts\x12\x1f\n" +
-	"\vduration_ms\x18\x06 \x01(\x04R\n" +
-	"durationMs\"\xac\x01\n" +
+	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x12:\n" +
+	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampH\x00R\aendTime\x88\x01\x01\x12\x1a\n" +
+	"\battempts\x18\x04 \x01(\rR\battempts\x12$\n" +
+	"\vduration_ms\x18\x06 \x01(\x04H\x01R\n" +
+	"durationMs\x88\x01\x01B\v\n" +
+	"\t_end_timeB\x0e\n" +
+	"\f_duration_ms\"\xac\x01\n" +
 	"\x0eActionMetadata\x12\x16\n" +
 	"\x06parent\x18\x03 \x01(\tR\x06parent\x12H\n" +
 	"\vexecuted_by\x18\x06 \x01(\v2'.passthrough.flyte2.v1.EnrichedIdentityR\n" +
@@ -1323,10 +1325,11 @@ const file_passthrough_flyte2_v1_workflow_proto_rawDesc = "" +
 	"\taction_id\x18\x01 \x01(\v2'.passthrough.flyte2.v1.ActionIdentifierR\bactionId\"\x88\x01\n" +
 	"\x15GetActionDataResponse\x125\n" +
 	"\x06inputs\x18\x01 \x01(\v2\x1d.passthrough.flyte2.v1.InputsR\x06inputs\x128\n" +
-	"\aoutputs\x18\x02 \x01(\v2\x1e.passthrough.flyte2.v1.OutputsR\aoutputs\"f\n" +
+	"\aoutputs\x18\x02 \x01(\v2\x1e.passthrough.flyte2.v1.OutputsR\aoutputs\"v\n" +
 	"\x0fAbortRunRequest\x12;\n" +
-	"\x06run_id\x18\x01 \x01(\v2$.passthrough.flyte2.v1.RunIdentifierR\x05runId\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x12\n" +
+	"\x06run_id\x18\x01 \x01(\v2$.passthrough.flyte2.v1.RunIdentifierR\x05runId\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tH\x00R\x06reason\x88\x01\x01B\t\n" +
+	"\a_reason\"\x12\n" +
 	"\x10AbortRunResponse*p\n" +
 	"\tRunSource\x12\x1a\n" +
 	"\x16RUN_SOURCE_UNSPECIFIED\x10\x00\x12\x12\n" +
@@ -1439,10 +1442,12 @@ func file_passthrough_flyte2_v1_workflow_proto_init() {
 		(*CreateRunRequest_Inputs)(nil),
 		(*CreateRunRequest_OffloadedInputData)(nil),
 	}
+	file_passthrough_flyte2_v1_workflow_proto_msgTypes[1].OneofWrappers = []any{}
 	file_passthrough_flyte2_v1_workflow_proto_msgTypes[8].OneofWrappers = []any{
 		(*ActionDetails_ErrorInfo)(nil),
 		(*ActionDetails_AbortInfo)(nil),
 	}
+	file_passthrough_flyte2_v1_workflow_proto_msgTypes[16].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

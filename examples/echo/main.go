@@ -14,22 +14,24 @@ import (
 	"github.com/labstack/echo/v4"
 	"google.golang.org/grpc/status"
 
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane"
+	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/echopassthrough"
 	"github.com/passthrough-go/passthrough/forward"
-	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
 func main() {
 	// The development control plane is plaintext on loopback, hence
-	// WithInsecure; a real one is "https://...", without it.
-	conn, err := grpcpassthrough.NewClient("http://127.0.0.1:8089", forward.WithInsecure())
+	// WithInsecure, and has its tasks in devserver.DefaultOrg; a real one is
+	// "https://...", without WithInsecure, in your org (FLYTE_ORG).
+	cp, err := controlplane.Init("http://127.0.0.1:8089", "demo", "development", devserver.DefaultOrg, forward.WithInsecure())
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer conn.Close()
-	e := newServer(controlplanev1.NewIdentityServiceClient(conn))
+	defer cp.Close()
+	e := newServer(cp)
 	e.Server.ReadHeaderTimeout = 5 * time.Second
 	e.Server.ReadTimeout = 10 * time.Second
 	e.Server.WriteTimeout = 30 * time.Second
@@ -37,7 +39,7 @@ func main() {
 	log.Fatal(e.Start("127.0.0.1:8080"))
 }
 
-func newServer(identity controlplanev1.IdentityServiceClient) *echo.Echo {
+func newServer(cp *controlplane.Client) *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.Use(echopassthrough.Middleware(core.WithExcludedPaths("GET /health"))) // e.Use, not e.Pre
@@ -46,8 +48,9 @@ func newServer(identity controlplanev1.IdentityServiceClient) *echo.Echo {
 	})
 	e.GET("/me", func(c echo.Context) error {
 		ctx := c.Request().Context() // carries the caller's credentials
-		me, err := identity.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
+		me, err := cp.UserInfo(ctx, &flyte2v1.UserInfoRequest{})
 		if err != nil {
+			log.Printf("/me: %v", err) // the reason, e.g. a context without the caller's credentials
 			return c.JSON(http.StatusBadGateway, map[string]string{"detail": status.Code(err).String()})
 		}
 		return c.JSON(http.StatusOK, map[string]string{"subject": me.GetSubject(), "name": me.GetName()})

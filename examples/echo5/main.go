@@ -14,24 +14,26 @@ import (
 	"github.com/labstack/echo/v5"
 	"google.golang.org/grpc/status"
 
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane"
+	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/echo5passthrough"
 	"github.com/passthrough-go/passthrough/forward"
-	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
 func main() {
 	// The development control plane is plaintext on loopback, hence
-	// WithInsecure; a real one is "https://...", without it.
-	conn, err := grpcpassthrough.NewClient("http://127.0.0.1:8089", forward.WithInsecure())
+	// WithInsecure, and has its tasks in devserver.DefaultOrg; a real one is
+	// "https://...", without WithInsecure, in your org (FLYTE_ORG).
+	cp, err := controlplane.Init("http://127.0.0.1:8089", "demo", "development", devserver.DefaultOrg, forward.WithInsecure())
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer conn.Close()
+	defer cp.Close()
 	srv := &http.Server{
 		Addr:              "127.0.0.1:8080",
-		Handler:           newServer(controlplanev1.NewIdentityServiceClient(conn)),
+		Handler:           newServer(cp),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -40,7 +42,7 @@ func main() {
 	log.Fatal(srv.ListenAndServe())
 }
 
-func newServer(identity controlplanev1.IdentityServiceClient) *echo.Echo {
+func newServer(cp *controlplane.Client) *echo.Echo {
 	e := echo.New()
 	e.Use(echo5passthrough.Middleware(core.WithExcludedPaths("GET /health")))
 	e.GET("/health", func(c *echo.Context) error {
@@ -48,8 +50,9 @@ func newServer(identity controlplanev1.IdentityServiceClient) *echo.Echo {
 	})
 	e.GET("/me", func(c *echo.Context) error {
 		ctx := c.Request().Context() // carries the caller's credentials
-		me, err := identity.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
+		me, err := cp.UserInfo(ctx, &flyte2v1.UserInfoRequest{})
 		if err != nil {
+			log.Printf("/me: %v", err) // the reason, e.g. a context without the caller's credentials
 			return c.JSON(http.StatusBadGateway, map[string]string{"detail": status.Code(err).String()})
 		}
 		return c.JSON(http.StatusOK, map[string]string{"subject": me.GetSubject(), "name": me.GetName()})

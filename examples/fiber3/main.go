@@ -15,26 +15,28 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"google.golang.org/grpc/status"
 
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane"
+	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/fiber3passthrough"
 	"github.com/passthrough-go/passthrough/forward"
-	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
 func main() {
 	// The development control plane is plaintext on loopback, hence
-	// WithInsecure; a real one is "https://...", without it.
-	conn, err := grpcpassthrough.NewClient("http://127.0.0.1:8089", forward.WithInsecure())
+	// WithInsecure, and has its tasks in devserver.DefaultOrg; a real one is
+	// "https://...", without WithInsecure, in your org (FLYTE_ORG).
+	cp, err := controlplane.Init("http://127.0.0.1:8089", "demo", "development", devserver.DefaultOrg, forward.WithInsecure())
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer conn.Close()
-	app := newApp(controlplanev1.NewIdentityServiceClient(conn))
+	defer cp.Close()
+	app := newApp(cp)
 	log.Fatal(app.Listen("127.0.0.1:8080", fiber.ListenConfig{DisableStartupMessage: true}))
 }
 
-func newApp(identity controlplanev1.IdentityServiceClient) *fiber.App {
+func newApp(cp *controlplane.Client) *fiber.App {
 	// Config: a read buffer that fits 8 KiB credentials, and an error
 	// handler that never echoes the request.
 	cfg := fiber3passthrough.Config()
@@ -48,8 +50,9 @@ func newApp(identity controlplanev1.IdentityServiceClient) *fiber.App {
 	})
 	app.Get("/me", func(c fiber.Ctx) error {
 		ctx := c.Context() // carries the caller's credentials (pass c.Context(), not c)
-		me, err := identity.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
+		me, err := cp.UserInfo(ctx, &flyte2v1.UserInfoRequest{})
 		if err != nil {
+			log.Printf("/me: %v", err) // the reason, e.g. a context without the caller's credentials
 			return c.Status(fiber.StatusBadGateway).JSON(fiber.Map{"detail": status.Code(err).String()})
 		}
 		return c.JSON(fiber.Map{"subject": me.GetSubject(), "name": me.GetName()})

@@ -10,12 +10,12 @@ import (
 )
 
 func TestREADMEStory(t *testing.T) {
-	identity, key := exampletest.ControlPlane(t)
+	cp, key := exampletest.ControlPlane(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := newApp(identity)
+	app := newApp(cp)
 	done := make(chan error, 1)
 	go func() { done <- app.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true}) }()
 	t.Cleanup(func() {

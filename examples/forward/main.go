@@ -1,5 +1,5 @@
 // Command forward asks the development control plane who ALICE_KEY
-// belongs to, three ways: over gRPC, over ConnectRPC, and as a plain HTTP
+// belongs to (Flyte 2's UserInfo), three ways: over gRPC, over ConnectRPC, and as a plain HTTP
 // request. Outside an HTTP handler there is no request to take credentials
 // from, so it scopes them to a context with core.WithMetadata, the Go form
 // of Python's auth_metadata().
@@ -17,9 +17,11 @@ import (
 	"os"
 	"strings"
 
+	"connectrpc.com/connect"
+
 	"github.com/passthrough-go/passthrough/connectpassthrough"
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1/controlplanev1connect"
+	"github.com/passthrough-go/passthrough/controlplane"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/grpcpassthrough"
@@ -42,14 +44,15 @@ func run(ctx context.Context, out io.Writer, grpcURL, connectURL, key string) er
 	fmt.Fprintln(out, md) // Metadata{authorization=[REDACTED]}
 	// readme:end scoped
 
-	// gRPC: grpcpassthrough.NewClient is the Go form of init_passthrough.
+	// gRPC: a connection whose every call forwards the credentials; here,
+	// Flyte 2's identity service, by its procedure path.
 	conn, err := grpcpassthrough.NewClient(grpcURL, forward.WithInsecure())
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	me, err := controlplanev1.NewIdentityServiceClient(conn).WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
-	if err != nil {
+	me := new(flyte2v1.UserInfoResponse)
+	if err := conn.Invoke(ctx, controlplane.UserInfoProcedure, &flyte2v1.UserInfoRequest{}, me); err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "gRPC:", me.GetSubject())
@@ -59,11 +62,12 @@ func run(ctx context.Context, out io.Writer, grpcURL, connectURL, key string) er
 	if err != nil {
 		return err
 	}
-	me, err = controlplanev1connect.NewIdentityServiceClient(hc, connectURL).WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
+	userInfo := connect.NewClient[flyte2v1.UserInfoRequest, flyte2v1.UserInfoResponse](hc, connectURL+controlplane.UserInfoProcedure)
+	resp, err := userInfo.CallUnary(ctx, connect.NewRequest(&flyte2v1.UserInfoRequest{}))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "Connect:", me.GetSubject())
+	fmt.Fprintln(out, "Connect:", resp.Msg.GetSubject())
 
 	// Plain HTTP: a RoundTripper that forwards to the origins named, and
 	// only there (never along a redirect elsewhere).
@@ -73,20 +77,20 @@ func run(ctx context.Context, out io.Writer, grpcURL, connectURL, key string) er
 	}
 	api := &http.Client{Transport: tr}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost,
-		connectURL+"/passthrough.controlplane.v1.IdentityService/WhoAmI", strings.NewReader("{}"))
+		connectURL+controlplane.UserInfoProcedure, strings.NewReader("{}"))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := api.Do(req)
+	res, err := api.Do(req)
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<16))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "HTTP:", resp.StatusCode, string(body))
+	fmt.Fprintln(out, "HTTP:", res.StatusCode, string(body))
 	return nil
 }

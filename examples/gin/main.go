@@ -14,24 +14,26 @@ import (
 	"github.com/gin-gonic/gin"
 	"google.golang.org/grpc/status"
 
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane"
+	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/forward"
 	"github.com/passthrough-go/passthrough/ginpassthrough"
-	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
 func main() {
 	// The development control plane is plaintext on loopback, hence
-	// WithInsecure; a real one is "https://...", without it.
-	conn, err := grpcpassthrough.NewClient("http://127.0.0.1:8089", forward.WithInsecure())
+	// WithInsecure, and has its tasks in devserver.DefaultOrg; a real one is
+	// "https://...", without WithInsecure, in your org (FLYTE_ORG).
+	cp, err := controlplane.Init("http://127.0.0.1:8089", "demo", "development", devserver.DefaultOrg, forward.WithInsecure())
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer conn.Close()
+	defer cp.Close()
 	srv := &http.Server{
 		Addr:              "127.0.0.1:8080",
-		Handler:           newRouter(controlplanev1.NewIdentityServiceClient(conn)),
+		Handler:           newRouter(cp),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -40,7 +42,7 @@ func main() {
 	log.Fatal(srv.ListenAndServe())
 }
 
-func newRouter(identity controlplanev1.IdentityServiceClient) *gin.Engine {
+func newRouter(cp *controlplane.Client) *gin.Engine {
 	r := gin.New()
 	r.RedirectTrailingSlash = false // answer /me/ with 401, not a redirect that reveals the route
 	r.Use(ginpassthrough.Middleware(core.WithExcludedPaths("GET /health")))
@@ -49,8 +51,9 @@ func newRouter(identity controlplanev1.IdentityServiceClient) *gin.Engine {
 	})
 	r.GET("/me", func(c *gin.Context) {
 		ctx := c.Request.Context() // carries the caller's credentials
-		me, err := identity.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
+		me, err := cp.UserInfo(ctx, &flyte2v1.UserInfoRequest{})
 		if err != nil {
+			log.Printf("/me: %v", err) // the reason, e.g. a context without the caller's credentials
 			c.JSON(http.StatusBadGateway, gin.H{"detail": status.Code(err).String()})
 			return
 		}

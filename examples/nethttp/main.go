@@ -15,24 +15,26 @@ import (
 
 	"google.golang.org/grpc/status"
 
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane"
+	"github.com/passthrough-go/passthrough/controlplane/devserver"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/forward"
-	"github.com/passthrough-go/passthrough/grpcpassthrough"
 	"github.com/passthrough-go/passthrough/httppassthrough"
 )
 
 func main() {
 	// The development control plane is plaintext on loopback, hence
-	// WithInsecure; a real one is "https://...", without it.
-	conn, err := grpcpassthrough.NewClient("http://127.0.0.1:8089", forward.WithInsecure())
+	// WithInsecure, and has its tasks in devserver.DefaultOrg; a real one is
+	// "https://...", without WithInsecure, in your org (FLYTE_ORG).
+	cp, err := controlplane.Init("http://127.0.0.1:8089", "demo", "development", devserver.DefaultOrg, forward.WithInsecure())
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer conn.Close()
+	defer cp.Close()
 	srv := &http.Server{
 		Addr:              "127.0.0.1:8080",
-		Handler:           newHandler(controlplanev1.NewIdentityServiceClient(conn)),
+		Handler:           newHandler(cp),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -41,15 +43,16 @@ func main() {
 	log.Fatal(srv.ListenAndServe())
 }
 
-func newHandler(identity controlplanev1.IdentityServiceClient) http.Handler {
+func newHandler(cp *controlplane.Client) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context() // carries the caller's credentials
-		me, err := identity.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
+		me, err := cp.UserInfo(ctx, &flyte2v1.UserInfoRequest{})
 		if err != nil {
+			log.Printf("/me: %v", err) // the reason, e.g. a context without the caller's credentials
 			writeJSON(w, http.StatusBadGateway, map[string]string{"detail": status.Code(err).String()})
 			return
 		}

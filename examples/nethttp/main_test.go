@@ -8,8 +8,8 @@ import (
 )
 
 func TestREADMEStory(t *testing.T) {
-	identity, key := exampletest.ControlPlane(t)
-	srv := httptest.NewServer(newHandler(identity))
+	cp, key := exampletest.ControlPlane(t)
+	srv := httptest.NewServer(newHandler(cp))
 	t.Cleanup(srv.Close)
 	exampletest.Story(t, srv.URL, key)
 }

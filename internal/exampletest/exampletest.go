@@ -4,31 +4,33 @@
 package exampletest
 
 import (
+	"bytes"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
 	"github.com/passthrough-go/passthrough/forward"
-	"github.com/passthrough-go/passthrough/grpcpassthrough"
 )
 
 // ControlPlane starts a development control plane with the demo users on
-// loopback until the test ends, and returns an identity client for it
-// built as the examples build theirs, and Alice's API key.
-func ControlPlane(t *testing.T) (controlplanev1.IdentityServiceClient, string) {
+// loopback until the test ends, and returns a client for it built as the
+// examples build theirs, and Alice's API key.
+func ControlPlane(t *testing.T) (*controlplane.Client, string) {
 	t.Helper()
 	grpcURL, _, alice := ControlPlaneURLs(t)
-	conn, err := grpcpassthrough.NewClient(grpcURL, forward.WithInsecure())
+	cp, err := controlplane.Init(grpcURL, "demo", "development", devserver.DefaultOrg, forward.WithInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return controlplanev1.NewIdentityServiceClient(conn), alice
+	t.Cleanup(func() { _ = cp.Close() })
+	return cp, alice
 }
 
 // ControlPlaneURLs starts a development control plane with the demo users
@@ -69,9 +71,14 @@ func ControlPlaneURLs(t *testing.T) (grpcURL, connectURL, aliceKey string) {
 var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // Story sends the README's requests to the app at base ("http://host:port")
-// and checks each answer.
+// and checks each answer, and that a failed call is logged with its reason
+// (the standard logger's output is taken for the test's duration).
 func Story(t *testing.T, base, aliceKey string) {
 	t.Helper()
+	var logs syncBuffer
+	prev := log.Writer()
+	log.SetOutput(&logs)
+	t.Cleanup(func() { log.SetOutput(prev) })
 	for _, tc := range []struct {
 		method, path, auth string
 		status             int
@@ -104,4 +111,29 @@ func Story(t *testing.T, base, aliceKey string) {
 			t.Errorf("%s %s: the response body contains the caller's key", tc.method, tc.path)
 		}
 	}
+	if !strings.Contains(logs.String(), "/me: ") || !strings.Contains(logs.String(), "Unauthenticated") {
+		t.Errorf("the refused call is not logged with its reason: %q", logs.String())
+	}
+	if strings.Contains(logs.String(), aliceKey) || strings.Contains(logs.String(), "cp_not-a-key") {
+		t.Errorf("a key reached the log: %q", logs.String())
+	}
+}
+
+// syncBuffer collects a logger's output; internal/testapp has one too, but
+// importing it would put Gin and Fiber v2 into examples/fiber3's module.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

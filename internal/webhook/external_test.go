@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passthrough-go/passthrough/controlplane/devserver"
 	"github.com/passthrough-go/passthrough/internal/webhook"
 )
 
@@ -24,7 +25,7 @@ func TestRunServesOptionsServers(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		done <- webhook.Run(ctx, webhook.Options{Framework: "custom", Listener: ln, Endpoint: endpoint, Insecure: true,
+		done <- webhook.Run(ctx, webhook.Options{Framework: "custom", Listener: ln, Endpoint: endpoint, Insecure: true, Org: devserver.DefaultOrg,
 			Project: "demo", Domain: "development", Timeout: time.Second, ShutdownTimeout: time.Second,
 			Servers: map[string]webhook.Server{"custom": func(ctx context.Context, s *webhook.Service, got net.Listener, _ time.Duration) error {
 				if got != ln {

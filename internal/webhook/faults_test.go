@@ -11,11 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
 	"github.com/passthrough-go/passthrough/internal/webhook"
 )
 
@@ -110,60 +108,6 @@ func TestNoControlPlaneCallWithoutValidCredentials(t *testing.T) {
 	}
 }
 
-// fakeControlPlane answers every identity and task call with err, after
-// waiting for release (if set); entered is told when a call arrives.
-type fakeControlPlane struct {
-	controlplanev1.UnimplementedIdentityServiceServer
-	controlplanev1.UnimplementedTaskServiceServer
-	controlplanev1.UnimplementedRunServiceServer
-	err     error
-	entered chan struct{}
-	release chan struct{}
-}
-
-func (f *fakeControlPlane) wait(ctx context.Context) error {
-	if f.entered != nil {
-		f.entered <- struct{}{}
-	}
-	if f.release != nil {
-		select {
-		case <-f.release:
-		case <-ctx.Done():
-			return status.FromContextError(ctx.Err()).Err()
-		}
-	}
-	return f.err
-}
-
-func (f *fakeControlPlane) WhoAmI(ctx context.Context, _ *controlplanev1.WhoAmIRequest) (*controlplanev1.WhoAmIResponse, error) {
-	if err := f.wait(ctx); err != nil {
-		return nil, err
-	}
-	return &controlplanev1.WhoAmIResponse{Subject: "fake", Name: "Fake"}, nil
-}
-
-func (f *fakeControlPlane) GetTask(ctx context.Context, _ *controlplanev1.GetTaskRequest) (*controlplanev1.GetTaskResponse, error) {
-	if err := f.wait(ctx); err != nil {
-		return nil, err
-	}
-	return &controlplanev1.GetTaskResponse{Task: &controlplanev1.Task{Id: &controlplanev1.TaskID{Project: "demo", Domain: "development", Name: "t", Version: "v1"}}}, nil
-}
-
-func startFake(t *testing.T, f *fakeControlPlane) string {
-	t.Helper()
-	srv := grpc.NewServer()
-	controlplanev1.RegisterIdentityServiceServer(srv, f)
-	controlplanev1.RegisterTaskServiceServer(srv, f)
-	controlplanev1.RegisterRunServiceServer(srv, f)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(srv.Stop)
-	return "http://" + ln.Addr().String()
-}
-
 func TestControlPlaneErrorsMapToHTTP(t *testing.T) {
 	t.Parallel()
 	const canary = "cp-message-canary"
@@ -184,7 +128,7 @@ func TestControlPlaneErrorsMapToHTTP(t *testing.T) {
 				{codes.Internal, 502, "Control plane error"},
 			} {
 				base := startWebhook(t, webhook.Options{Framework: fw,
-					Endpoint: startFake(t, &fakeControlPlane{err: status.Error(tc.code, canary+" Bearer "+aliceKey)})})
+					Endpoint: startFake(t, &fakeFlyte{err: status.Error(tc.code, canary+" Bearer "+aliceKey)})})
 				r := do(t, "POST", base+"/run-task/demo/development/t", `{}`, bearer(aliceKey)...)
 				expect(t, tc.code.String(), r, tc.status, "detail", tc.detail)
 				if strings.Contains(r.raw, canary) || strings.Contains(r.raw, aliceKey) {
@@ -200,7 +144,7 @@ func TestSlowAndDownControlPlane(t *testing.T) {
 	for _, fw := range webhook.Frameworks {
 		t.Run(fw, func(t *testing.T) {
 			t.Parallel()
-			slow := &fakeControlPlane{release: make(chan struct{})}
+			slow := &fakeFlyte{release: make(chan struct{})}
 			t.Cleanup(func() { close(slow.release) })
 			base := startWebhook(t, webhook.Options{Framework: fw, Endpoint: startFake(t, slow), Timeout: 100 * time.Millisecond})
 			expect(t, "slow control plane", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 504, "detail", "Control plane timed out")
@@ -220,7 +164,7 @@ func TestGracefulShutdown(t *testing.T) {
 	for _, fw := range webhook.Frameworks {
 		t.Run(fw, func(t *testing.T) {
 			t.Parallel()
-			fake := &fakeControlPlane{entered: make(chan struct{}, 1), release: make(chan struct{})}
+			fake := &fakeFlyte{entered: make(chan struct{}, 1), release: make(chan struct{})}
 			endpoint := startFake(t, fake)
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
@@ -229,7 +173,7 @@ func TestGracefulShutdown(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() {
-				done <- webhook.Run(ctx, webhook.Options{Framework: fw, Listener: ln, Endpoint: endpoint, Insecure: true, Project: "demo", Domain: "development"})
+				done <- webhook.Run(ctx, webhook.Options{Framework: fw, Listener: ln, Endpoint: endpoint, Insecure: true, Project: "demo", Domain: "development", Org: "acme"})
 			}()
 			resc := make(chan result, 1)
 			go func() { resc <- do(t, "GET", "http://"+ln.Addr().String()+"/me", "", bearer(aliceKey)...) }()

@@ -89,7 +89,7 @@ func TestControlPlaneFailureCauseIsLoggedRedacted(t *testing.T) {
 			msg := "cp-message-canary: user said Bearer " + aliceKey + " and api_key=" + bobKey + ", authorization: Basic " + aliceKey +
 				" and raw sk_live_4eC39HqLyjWDarjtT1zdp7dc; the key was wrong " + strings.Repeat("long ", 100)
 			var logs syncBuffer
-			base := startWebhook(t, webhook.Options{Framework: fw, Endpoint: startFake(t, &fakeControlPlane{err: status.Error(codes.Internal, msg)}),
+			base := startWebhook(t, webhook.Options{Framework: fw, Endpoint: startFake(t, &fakeFlyte{err: status.Error(codes.Internal, msg)}),
 				Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 			expect(t, "internal", do(t, "GET", base+"/me", "", bearer(aliceKey)...), 502, "detail", "Control plane error")
 			l := findLog(logLines(t, logs.String()), func(l map[string]any) bool { return l["msg"] == "control-plane call failed" })

@@ -33,7 +33,7 @@ var Routes = []Route{
 	{"GET", "/me", "the caller as the control plane sees them"},
 	{"POST", "/run-task/{project}/{domain}/{name}?version=", "run a task (latest version unless given); body: JSON inputs"},
 	{"POST", "/run/{name}", "run a task in the default project and domain"},
-	{"GET", "/runs/{project}/{domain}/{name}", "a run's phase, inputs, outputs and who triggered it"},
+	{"GET", "/runs/{project}/{domain}/{name}", "a run's phase, who triggered it, its outputs once it succeeded, its error once it failed"},
 }
 
 var errBodyTooLarge = errors.New("body too large")

@@ -35,8 +35,14 @@ type Options struct {
 	// Protocol is how to reach the control plane: "grpc" (the default) or
 	// "connect" (then Endpoint is a base URL such as http://127.0.0.1:8090).
 	Protocol string
-	// Project, Domain and Org are the defaults for calls that name none.
-	Project, Domain, Org string
+	// Project and Domain are the defaults for calls that name none.
+	Project, Domain string
+	// Org is sent in every task, run and project identifier (FLYTE_ORG).
+	// Empty takes it from Endpoint's host, as the Python SDK does
+	// ([controlplane.OrgFromEndpoint]), and Run refuses to start if that
+	// gives none; with no Endpoint, the embedded control plane's org is used
+	// (its configuration's, else this one, else its default).
+	Org string
 	// Timeout bounds each control-plane call.
 	Timeout time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
@@ -56,6 +62,12 @@ type Options struct {
 	// Out receives the start-up banner (the demo keys); nil discards it.
 	Out io.Writer
 }
+
+// errNoOrg refuses to call a control plane with no org: Flyte 2's task and
+// run identifiers need one, and a server that enforces its validation
+// rules rejects every request without it.
+var errNoOrg = errors.New("passthrough: no org for FLYTE_ENDPOINT: set FLYTE_ORG (Flyte 2's task and run identifiers need a non-empty org; " +
+	"it is derived from the endpoint only when its host has more than two labels, as tenant.example.cloud gives tenant)")
 
 // Run serves the webhook until ctx is done, then shuts down gracefully:
 // in-flight requests finish (within ShutdownTimeout) before it returns.
@@ -122,9 +134,18 @@ func Run(ctx context.Context, o Options) error {
 		if o.Protocol == "connect" {
 			endpoint = connectURL
 		}
-	} else if strings.HasPrefix(strings.ToLower(endpoint), "http://") && !insecure {
-		// Plaintext is declared, never inferred from the URL.
-		return fmt.Errorf("passthrough: FLYTE_ENDPOINT is a plaintext http:// URL; set FLYTE_INSECURE=true to send credentials over it (loopback development only), or use https://")
+		o.Org = devCfg.Org
+	} else {
+		if strings.HasPrefix(strings.ToLower(endpoint), "http://") && !insecure {
+			// Plaintext is declared, never inferred from the URL.
+			return fmt.Errorf("passthrough: FLYTE_ENDPOINT is a plaintext http:// URL; set FLYTE_INSECURE=true to send credentials over it (loopback development only), or use https://")
+		}
+		if o.Org == "" {
+			o.Org = controlplane.OrgFromEndpoint(endpoint)
+		}
+		if o.Org == "" {
+			return errNoOrg
+		}
 	}
 	var cp *controlplane.Client
 	var err error
@@ -149,7 +170,7 @@ func Run(ctx context.Context, o Options) error {
 		PrintDemoKeys(o.Out, devCfg, "http://"+o.Listener.Addr().String())
 	}
 	o.Logger.Info("webhook runner listening", slog.String("addr", o.Listener.Addr().String()),
-		slog.String("framework", o.Framework), slog.String("control_plane", endpoint), slog.String("protocol", o.Protocol))
+		slog.String("framework", o.Framework), slog.String("control_plane", endpoint), slog.String("protocol", o.Protocol), slog.String("org", o.Org))
 	return serve(ctx, svc, o.Listener, o.ShutdownTimeout)
 }
 
@@ -207,8 +228,9 @@ func (s *Service) serveFiber(ctx context.Context, ln net.Listener, shutdownTimeo
 }
 
 // startDevServer starts the development control plane on loopback, with a
-// gRPC and a Connect endpoint served by the same handlers. Its built-in
-// tasks are in o.Org, so that the runner finds them with FLYTE_ORG set.
+// gRPC and a Connect endpoint served by the same handlers. Its org is its
+// configuration's, else o.Org (FLYTE_ORG), else its default; the
+// configuration returned says which.
 func startDevServer(o Options) (cfg devserver.Config, stop func(), grpcAddr, connectURL string, err error) {
 	if o.DevConfig != nil {
 		cfg = *o.DevConfig
@@ -218,9 +240,11 @@ func startDevServer(o Options) (cfg devserver.Config, stop func(), grpcAddr, con
 		}
 	}
 	switch {
+	case cfg.Org == "" && o.Org == "":
+		cfg.Org = devserver.DefaultOrg
 	case cfg.Org == "":
 		cfg.Org = o.Org
-	case cfg.Org != o.Org:
+	case o.Org != "" && cfg.Org != o.Org:
 		return cfg, nil, "", "", fmt.Errorf("the org %q (FLYTE_ORG) is not the embedded control plane's org %q", o.Org, cfg.Org)
 	}
 	if cfg.ReadTimeout == 0 {

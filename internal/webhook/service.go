@@ -16,7 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/passthrough-go/passthrough/controlplane"
-	"github.com/passthrough-go/passthrough/controlplane/controlplanev1"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/extractors"
 )
@@ -97,123 +97,16 @@ func (s *Service) Health() Reply {
 	return Reply{Status: http.StatusOK, Body: map[string]string{"status": "ok"}}
 }
 
-// Me answers GET /me with the caller's identity as the control plane sees it.
+// Me answers GET /me with the caller's identity as the control plane sees it
+// (Flyte 2's UserInfo).
 func (s *Service) Me(ctx context.Context) Reply {
 	ctx, cancel := s.call(ctx)
 	defer cancel()
-	me, err := s.cp.WhoAmI(ctx, &controlplanev1.WhoAmIRequest{})
+	me, err := s.cp.UserInfo(ctx, &flyte2v1.UserInfoRequest{})
 	if err != nil {
-		return s.controlPlaneError(ctx, "whoami", err, "Not found")
+		return s.controlPlaneError(ctx, "user info", err, "Not found")
 	}
 	return Reply{Status: http.StatusOK, Body: map[string]string{"subject": me.GetSubject(), "name": me.GetName()}}
-}
-
-// RunTaskResult is the body of a successful run-task.
-type RunTaskResult struct {
-	Run         string    `json:"run"`
-	URL         string    `json:"url"`
-	Phase       string    `json:"phase"`
-	TriggeredBy string    `json:"triggered_by"`
-	Task        TaskIDDoc `json:"task"`
-}
-
-// TaskIDDoc is a task version in JSON.
-type TaskIDDoc struct {
-	Project string `json:"project"`
-	Domain  string `json:"domain"`
-	Name    string `json:"name"`
-	Version string `json:"version"`
-}
-
-// RunTask answers POST /run-task/{project}/{domain}/{name}?version= (and
-// POST /run/{name}, in the default project and domain): it
-// finds the task (the latest version when none is given), checks body
-// against the task's declared inputs, and only then creates the run.
-func (s *Service) RunTask(ctx context.Context, project, domain, name, version string, body []byte) Reply {
-	ctx, cancel := s.call(ctx)
-	defer cancel()
-	id := s.cp.TaskID(project, domain, name, version)
-	task, err := s.cp.GetTask(ctx, &controlplanev1.GetTaskRequest{Id: id})
-	if err != nil {
-		return s.controlPlaneError(ctx, "get task", err, "Task not found")
-	}
-	inputs, err := controlplane.InputsFromJSON(task.GetTask().GetInputs(), body)
-	if err != nil {
-		r := fail(http.StatusBadRequest, err.Error())
-		r.reason = "invalid inputs"
-		return r
-	}
-	// Run exactly the version that was validated.
-	id.Version = task.GetTask().GetId().GetVersion()
-	created, err := s.cp.CreateRun(ctx, &controlplanev1.CreateRunRequest{Task: id, Inputs: inputs})
-	if err != nil {
-		return s.controlPlaneError(ctx, "create run", err, "Task not found")
-	}
-	run := created.GetRun()
-	s.logger.Info("run created", slog.String("run", run.GetName()), slog.String("task", id.GetName()),
-		slog.String("version", id.GetVersion()), slog.String("triggered_by", run.GetTriggeredBy()),
-		slog.String("request_id", requestLogFrom(ctx).id))
-	return Reply{Status: http.StatusOK, Body: RunTaskResult{
-		Run:         run.GetName(),
-		URL:         "/runs/" + run.GetProject() + "/" + run.GetDomain() + "/" + run.GetName(),
-		Phase:       phaseName(run.GetPhase()),
-		TriggeredBy: run.GetTriggeredBy(),
-		Task:        TaskIDDoc{Project: id.GetProject(), Domain: id.GetDomain(), Name: id.GetName(), Version: id.GetVersion()},
-	}}
-}
-
-// RunDoc is a run in JSON.
-type RunDoc struct {
-	Run         string         `json:"run"`
-	Phase       string         `json:"phase"`
-	Task        TaskIDDoc      `json:"task"`
-	Inputs      map[string]any `json:"inputs"`
-	Outputs     map[string]any `json:"outputs,omitempty"`
-	Error       string         `json:"error,omitempty"`
-	TriggeredBy string         `json:"triggered_by"`
-}
-
-// GetRun answers GET /runs/{project}/{domain}/{name}.
-func (s *Service) GetRun(ctx context.Context, project, domain, name string) Reply {
-	ctx, cancel := s.call(ctx)
-	defer cancel()
-	resp, err := s.cp.GetRun(ctx, &controlplanev1.GetRunRequest{Org: s.cp.Org, Project: project, Domain: domain, Name: name})
-	if err != nil {
-		return s.controlPlaneError(ctx, "get run", err, "Run not found")
-	}
-	r := resp.GetRun()
-	t := r.GetTask()
-	return Reply{Status: http.StatusOK, Body: RunDoc{
-		Run: r.GetName(), Phase: phaseName(r.GetPhase()),
-		Task:   TaskIDDoc{Project: t.GetProject(), Domain: t.GetDomain(), Name: t.GetName(), Version: t.GetVersion()},
-		Inputs: literals(r.GetInputs()), Outputs: literals(r.GetOutputs()), Error: r.GetError(),
-		TriggeredBy: r.GetTriggeredBy(),
-	}}
-}
-
-func literals(in map[string]*controlplanev1.Literal) map[string]any {
-	if len(in) == 0 {
-		return nil
-	}
-	out := make(map[string]any, len(in))
-	for k, v := range in {
-		out[k] = controlplane.LiteralValue(v)
-	}
-	return out
-}
-
-func phaseName(p controlplanev1.RunPhase) string {
-	switch p {
-	case controlplanev1.RunPhase_RUN_PHASE_QUEUED:
-		return "QUEUED"
-	case controlplanev1.RunPhase_RUN_PHASE_RUNNING:
-		return "RUNNING"
-	case controlplanev1.RunPhase_RUN_PHASE_SUCCEEDED:
-		return "SUCCEEDED"
-	case controlplanev1.RunPhase_RUN_PHASE_FAILED:
-		return "FAILED"
-	}
-	return "UNKNOWN"
 }
 
 // controlPlaneError maps a control-plane error onto an HTTP answer. The

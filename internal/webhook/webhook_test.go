@@ -110,6 +110,9 @@ func startWebhook(t *testing.T, o webhook.Options) string {
 	if o.Project == "" {
 		o.Project, o.Domain = "demo", "development"
 	}
+	if o.Endpoint != "" && o.Org == "" {
+		o.Org = devserver.DefaultOrg // the org of every control plane the tests start, unless told
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- webhook.Run(ctx, o) }()
@@ -231,7 +234,7 @@ func readmeStory(t *testing.T, proto, fw string) {
 	for _, tc := range []struct{ body, detail string }{
 		{`{"a": "two", "b": 40}`, `input "a" must be an integer`},
 		{`{"a": 1.5, "b": 40}`, `input "a" must be an integer`},
-		{`{"a": 2}`, `input "b" is required`},
+		{`{"a": 2}`, `input "b" is required: an integer`},
 		{`{"a": 2, "b": 3, "c": 4}`, `input "c" is not an input of this task`},
 		{`{"a": 2, "a": 3, "b": 4}`, `input "a" is given more than once`},
 		{`[1, 2]`, `the body must be a JSON object of task inputs`},
