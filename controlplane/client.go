@@ -84,21 +84,28 @@ func InitConnect(baseURL, project, domain, org string, httpClient *http.Client, 
 		return nil, err
 	}
 	base := strings.TrimRight(baseURL, "/")
+	bounded := connect.WithReadMaxBytes(MaxResponseBytes)
 	return &Client{
 		connect: map[string]any{
-			UserInfoProcedure:        connect.NewClient[flyte2v1.UserInfoRequest, flyte2v1.UserInfoResponse](hc, base+UserInfoProcedure),
-			ListTasksProcedure:       connect.NewClient[flyte2v1.ListTasksRequest, flyte2v1.ListTasksResponse](hc, base+ListTasksProcedure),
-			GetTaskDetailsProcedure:  connect.NewClient[flyte2v1.GetTaskDetailsRequest, flyte2v1.GetTaskDetailsResponse](hc, base+GetTaskDetailsProcedure),
-			CreateRunProcedure:       connect.NewClient[flyte2v1.CreateRunRequest, flyte2v1.CreateRunResponse](hc, base+CreateRunProcedure),
-			GetRunDetailsProcedure:   connect.NewClient[flyte2v1.GetRunDetailsRequest, flyte2v1.GetRunDetailsResponse](hc, base+GetRunDetailsProcedure),
-			WatchRunDetailsProcedure: connect.NewClient[flyte2v1.WatchRunDetailsRequest, flyte2v1.WatchRunDetailsResponse](hc, base+WatchRunDetailsProcedure),
-			GetActionDataProcedure:   connect.NewClient[flyte2v1.GetActionDataRequest, flyte2v1.GetActionDataResponse](hc, base+GetActionDataProcedure),
-			AbortRunProcedure:        connect.NewClient[flyte2v1.AbortRunRequest, flyte2v1.AbortRunResponse](hc, base+AbortRunProcedure),
+			UserInfoProcedure:        connect.NewClient[flyte2v1.UserInfoRequest, flyte2v1.UserInfoResponse](hc, base+UserInfoProcedure, bounded),
+			ListTasksProcedure:       connect.NewClient[flyte2v1.ListTasksRequest, flyte2v1.ListTasksResponse](hc, base+ListTasksProcedure, bounded),
+			GetTaskDetailsProcedure:  connect.NewClient[flyte2v1.GetTaskDetailsRequest, flyte2v1.GetTaskDetailsResponse](hc, base+GetTaskDetailsProcedure, bounded),
+			CreateRunProcedure:       connect.NewClient[flyte2v1.CreateRunRequest, flyte2v1.CreateRunResponse](hc, base+CreateRunProcedure, bounded),
+			GetRunDetailsProcedure:   connect.NewClient[flyte2v1.GetRunDetailsRequest, flyte2v1.GetRunDetailsResponse](hc, base+GetRunDetailsProcedure, bounded),
+			WatchRunDetailsProcedure: connect.NewClient[flyte2v1.WatchRunDetailsRequest, flyte2v1.WatchRunDetailsResponse](hc, base+WatchRunDetailsProcedure, bounded),
+			GetActionDataProcedure:   connect.NewClient[flyte2v1.GetActionDataRequest, flyte2v1.GetActionDataResponse](hc, base+GetActionDataProcedure, bounded),
+			AbortRunProcedure:        connect.NewClient[flyte2v1.AbortRunRequest, flyte2v1.AbortRunResponse](hc, base+AbortRunProcedure, bounded),
 		},
 		close:   func() error { return nil },
 		Project: project, Domain: domain, Org: org,
 	}, nil
 }
+
+// MaxResponseBytes bounds one answer the client reads from a control
+// plane, over either protocol: gRPC's default receive limit, which Connect
+// clients do not have by default. A larger answer fails with
+// ResourceExhausted.
+const MaxResponseBytes = 4 << 20
 
 // MaxOrgLength is the longest org Flyte 2's task and run identifiers take.
 const MaxOrgLength = 63

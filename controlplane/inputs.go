@@ -269,4 +269,3 @@ func LiteralValue(l *flyte2v1.Literal) (any, bool) {
 	}
 	return nil, false
 }
-

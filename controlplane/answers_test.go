@@ -1,0 +1,74 @@
+package controlplane_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"connectrpc.com/connect"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/passthrough-go/passthrough/controlplane"
+	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
+	"github.com/passthrough-go/passthrough/core"
+	"github.com/passthrough-go/passthrough/forward"
+)
+
+// What the client reads from a control plane is bounded over either
+// protocol: an answer larger than MaxResponseBytes is refused, not read
+// into memory.
+func TestAnswersAreBounded(t *testing.T) {
+	t.Parallel()
+	huge := &flyte2v1.UserInfoResponse{Subject: "alice", Name: strings.Repeat("n", controlplane.MaxResponseBytes)}
+	ctx := core.WithMetadata(context.Background(), core.Pair{Key: "authorization", Value: "Bearer k"})
+
+	mux := http.NewServeMux()
+	mux.Handle(controlplane.UserInfoProcedure, connect.NewUnaryHandler(controlplane.UserInfoProcedure,
+		func(context.Context, *connect.Request[flyte2v1.UserInfoRequest]) (*connect.Response[flyte2v1.UserInfoResponse], error) {
+			return connect.NewResponse(huge), nil
+		}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: mux}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	cp, err := controlplane.InitConnect("http://"+ln.Addr().String(), "p", "d", "o", nil, forward.WithInsecure())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cp.UserInfo(ctx, &flyte2v1.UserInfoRequest{}); status.Code(err) != codes.ResourceExhausted {
+		t.Errorf("Connect: an answer over MaxResponseBytes: %v, want ResourceExhausted", err)
+	}
+
+	gs := grpc.NewServer(grpc.MaxSendMsgSize(2 * controlplane.MaxResponseBytes))
+	gs.RegisterService(&grpc.ServiceDesc{
+		ServiceName: controlplane.IdentityServiceName,
+		HandlerType: (*any)(nil),
+		Methods: []grpc.MethodDesc{{MethodName: "UserInfo", Handler: func(_ any, _ context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
+			if err := dec(new(flyte2v1.UserInfoRequest)); err != nil {
+				return nil, err
+			}
+			return huge, nil
+		}}},
+	}, struct{}{})
+	gln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = gs.Serve(gln) }()
+	t.Cleanup(gs.Stop)
+	gcp, err := controlplane.Init("http://"+gln.Addr().String(), "p", "d", "o", forward.WithInsecure())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = gcp.Close() })
+	if _, err := gcp.UserInfo(ctx, &flyte2v1.UserInfoRequest{}); status.Code(err) != codes.ResourceExhausted {
+		t.Errorf("gRPC: an answer over MaxResponseBytes: %v, want ResourceExhausted", err)
+	}
+}
