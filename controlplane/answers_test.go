@@ -72,3 +72,36 @@ func TestAnswersAreBounded(t *testing.T) {
 		t.Errorf("gRPC: an answer over MaxResponseBytes: %v, want ResourceExhausted", err)
 	}
 }
+
+// LatestTask takes only an answer naming the task it asked for: a server
+// that ignores the filter cannot make the caller run another task.
+func TestLatestTaskTakesOnlyTheTaskAskedFor(t *testing.T) {
+	t.Parallel()
+	ctx := core.WithMetadata(context.Background(), core.Pair{Key: "authorization", Value: "Bearer k"})
+	for name, answer := range map[string]*flyte2v1.TaskIdentifier{
+		"another task":    {Org: "o", Project: "p", Domain: "d", Name: "other", Version: "v9"},
+		"another project": {Org: "o", Project: "q", Domain: "d", Name: "add", Version: "v9"},
+		"another domain":  {Org: "o", Project: "p", Domain: "e", Name: "add", Version: "v9"},
+		"no version":      {Org: "o", Project: "p", Domain: "d", Name: "add"},
+	} {
+		mux := http.NewServeMux()
+		mux.Handle(controlplane.ListTasksProcedure, connect.NewUnaryHandler(controlplane.ListTasksProcedure,
+			func(context.Context, *connect.Request[flyte2v1.ListTasksRequest]) (*connect.Response[flyte2v1.ListTasksResponse], error) {
+				return connect.NewResponse(&flyte2v1.ListTasksResponse{Tasks: []*flyte2v1.Task{{TaskId: answer}}}), nil
+			}))
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &http.Server{Handler: mux}
+		go func() { _ = srv.Serve(ln) }()
+		t.Cleanup(func() { _ = srv.Close() })
+		cp, err := controlplane.InitConnect("http://"+ln.Addr().String(), "p", "d", "o", nil, forward.WithInsecure())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, err := cp.LatestTask(ctx, "", "", "add"); status.Code(err) != codes.NotFound {
+			t.Errorf("%s in the answer: %v %v, want NotFound", name, id, err)
+		}
+	}
+}
