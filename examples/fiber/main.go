@@ -35,6 +35,7 @@ func main() {
 }
 
 func newApp(cp *controlplane.Client) *fiber.App {
+	// readme:begin setup
 	// A read buffer that fits 8 KiB credentials, and errors that never echo
 	// the request; then the usual timeouts.
 	cfg := fiberpassthrough.Config()
@@ -44,6 +45,7 @@ func newApp(cp *controlplane.Client) *fiber.App {
 	cfg.IdleTimeout = 60 * time.Second
 	app := fiber.New(cfg)
 	fiberpassthrough.Install(app, core.WithExcludedPaths("GET /health"))
+	// readme:end setup
 	app.Get("/health", func(c *fiber.Ctx) error {
 		return c.JSON(fiber.Map{"status": "ok"})
 	})

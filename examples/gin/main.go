@@ -22,26 +22,6 @@ import (
 	"github.com/passthrough-go/passthrough/ginpassthrough"
 )
 
-func main() {
-	// The development control plane is plaintext on loopback, hence
-	// WithInsecure, and has its tasks in devserver.DefaultOrg; a real one is
-	// "https://...", without WithInsecure, in your org (FLYTE_ORG).
-	cp, err := controlplane.Init("http://127.0.0.1:8089", "demo", "development", devserver.DefaultOrg, forward.WithInsecure())
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer cp.Close()
-	srv := &http.Server{
-		Addr:              "127.0.0.1:8080",
-		Handler:           newRouter(cp),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
-	}
-	log.Fatal(srv.ListenAndServe())
-}
-
 func newRouter(cp *controlplane.Client) *gin.Engine {
 	r := gin.New()
 	r.RedirectTrailingSlash = false // answer /me/ with 401, not a redirect that reveals the route
@@ -60,4 +40,24 @@ func newRouter(cp *controlplane.Client) *gin.Engine {
 		c.JSON(http.StatusOK, gin.H{"subject": me.GetSubject(), "name": me.GetName()})
 	})
 	return r
+}
+
+func main() {
+	// The development control plane is plaintext on loopback, hence
+	// WithInsecure, and has its tasks in devserver.DefaultOrg; a real one is
+	// "https://...", without WithInsecure, in your org (FLYTE_ORG).
+	cp, err := controlplane.Init("http://127.0.0.1:8089", "demo", "development", devserver.DefaultOrg, forward.WithInsecure())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cp.Close()
+	srv := &http.Server{
+		Addr:              "127.0.0.1:8080",
+		Handler:           newRouter(cp),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
+	log.Fatal(srv.ListenAndServe())
 }
