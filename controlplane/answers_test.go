@@ -105,3 +105,37 @@ func TestLatestTaskTakesOnlyTheTaskAskedFor(t *testing.T) {
 		}
 	}
 }
+
+// Over Connect the client accepts gzip-compressed answers, as a Flyte 2
+// server may send them.
+func TestConnectAcceptsGzipAnswers(t *testing.T) {
+	t.Parallel()
+	ctx := core.WithMetadata(context.Background(), core.Pair{Key: "authorization", Value: "Bearer k"})
+	mux := http.NewServeMux()
+	mux.Handle(controlplane.UserInfoProcedure, connect.NewUnaryHandler(controlplane.UserInfoProcedure,
+		func(context.Context, *connect.Request[flyte2v1.UserInfoRequest]) (*connect.Response[flyte2v1.UserInfoResponse], error) {
+			return connect.NewResponse(&flyte2v1.UserInfoResponse{Subject: "alice", Name: strings.Repeat("Alice ", 100)}), nil
+		}, connect.WithCompressMinBytes(1)))
+	encodings := make(chan string, 1)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		encodings <- w.Header().Get("Content-Encoding")
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	cp, err := controlplane.InitConnect("http://"+ln.Addr().String(), "p", "d", "o", nil, forward.WithInsecure())
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, err := cp.UserInfo(ctx, &flyte2v1.UserInfoRequest{})
+	if err != nil || me.GetSubject() != "alice" {
+		t.Fatalf("UserInfo: %v %v, want alice", me, err)
+	}
+	if enc := <-encodings; enc != "gzip" {
+		t.Errorf("the answer's Content-Encoding was %q, want gzip (the client must have accepted it)", enc)
+	}
+}

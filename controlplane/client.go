@@ -34,6 +34,8 @@ type Client struct {
 	connect map[string]any   // Connect: *connect.Client by procedure
 	close   func() error
 
+	// Project, Domain and Org are the defaults that TaskID, ProjectID and
+	// RunID fill in; Init, InitConnect and NewClient set them.
 	Project, Domain, Org string
 }
 

@@ -27,6 +27,7 @@ type InputError struct {
 // the task does not declare comes from the caller's body, of any length.
 const maxQuotedName = 64
 
+// Error names the input (its first 64 bytes) and the problem.
 func (e *InputError) Error() string {
 	name := e.Input
 	if len(name) > maxQuotedName {

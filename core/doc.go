@@ -8,14 +8,16 @@
 // the gRPC and Connect server interceptors) and configures it with these
 // options, shared by every adapter: [WithExcludedPaths],
 // [WithExcludedPrefixes], [WithExtractors], [WithOptional], [WithSkipper],
-// [WithMaxValueSize] and [WithLogger]. Invalid options make the middleware's
-// constructor panic with a message starting "passthrough:".
+// [WithMaxValueSize] and [WithLogger] ([Skipper] is WithSkipper's function
+// type; [DefaultMaxValueSize] the default size limit). Invalid options make
+// the middleware's constructor panic with a message starting
+// "passthrough:".
 //
 // A handler finds the caller's credentials in its request's standard
 // context with [FromContext], as a [Metadata]; the forwarding clients
 // (grpcpassthrough, connectpassthrough, httppassthrough.Transport) read them
-// from the same context. [WithMetadata] scopes credentials to a context by
-// hand, the Go form of Python's auth_metadata(). Metadata never prints its
+// from the same context. [WithMetadata] scopes credentials, as [Pair]
+// values, to a context by hand, the Go form of Python's auth_metadata(). Metadata never prints its
 // values: fmt, slog and String show keys with the values redacted.
 //
 // The errors [ErrMissingCredentials], [ErrMalformedCredentials],
@@ -23,7 +25,10 @@
 // say why credentials were refused; test for them with errors.Is. They,
 // and [PairError], never contain a credential value.
 //
-// # For adapter authors
+// Everything else in the package is plumbing for the authors of adapters
+// and forwarding clients, listed below; a service does not need it.
+//
+// # For adapter and client authors
 //
 // An adapter for another framework builds an [Engine] once with [MustNew]
 // (or [New]), and for each request builds an extractors.Request view of its
@@ -31,14 +36,24 @@
 // [Rejection] to write (a constant status, [ContentType] body and
 // challenge; [Rejection.RPCCode] for RPC transports) or credentials to put
 // into the request's context with [Decision.Context] (or [NewContext]).
-// An adapter whose router says, after routing, which route it chose calls
-// [Engine.DecideRoute] with a [Route]: exclusions then apply only to a
-// request sent to the excluded route. Otherwise a request view whose
-// router sends HEAD only to HEAD routes implements [HeadNotGet], and a
-// request the router matched to no route goes to [Engine.DecideNoRoute],
-// for which no exclusion applies. A view that can give the raw query
-// implements [RawQuery].
-// [Outgoing], [ValidateKey] and [ValidateValue] are the checks forwarding
-// clients share. The conformance package tests an adapter against the
-// same promises as the adapters in this module.
+// [Engine.Excluded] answers for a method and path alone, and
+// [Engine.Logger] and [Engine.MaxValueSize] serve an adapter's own warnings
+// about its framework's setup.
+//
+// How an adapter tells the engine what its router did:
+//
+//   - a router that says, after routing, which route it chose: call
+//     [Engine.DecideRoute] with a [Route]; exclusions then apply only to a
+//     request sent to the excluded route;
+//   - a router that sends HEAD only to HEAD routes: the request view
+//     implements [HeadNotGet];
+//   - a request the router matched to no route: call
+//     [Engine.DecideNoRoute], for which no exclusion applies;
+//   - a view that can give the query as received implements [RawQuery].
+//
+// A forwarding client calls [Outgoing] before each call (package forward
+// wraps it); [ValidateKey], [ValidateValue] and [Metadata.Validate] are
+// the checks behind it, and [NewMetadata] builds Metadata without a
+// request. The conformance package tests an adapter or a client against
+// the same promises as the ones in this module.
 package core

@@ -9,9 +9,11 @@ import (
 	"github.com/passthrough-go/passthrough/extractors"
 )
 
-// Engine makes the per-request decision that every adapter shares: is the
-// path excluded or skipped, which credentials does the request carry, are
-// they valid, and may the request go on. It is safe for concurrent use.
+// Engine is for adapter authors: it makes the per-request decision every
+// adapter shares (is the path excluded or skipped, which credentials does
+// the request carry, are they valid, may the request go on). A service
+// uses an adapter, which builds its own Engine. It is safe for concurrent
+// use.
 type Engine struct {
 	exactList  []exclusion         // a few exact exclusions: compared in turn
 	exact      map[string][]string // many: path to methods ("" for any)
@@ -23,8 +25,8 @@ type Engine struct {
 	maxValue   int
 }
 
-// New builds an Engine from opts. It returns an error, prefixed
-// "passthrough:", for any invalid configuration.
+// New is for adapter authors: it builds an [Engine] from opts. It returns
+// an error, prefixed "passthrough:", for any invalid configuration.
 func New(opts ...Option) (*Engine, error) {
 	c, err := newConfig(opts)
 	if err != nil {
@@ -52,8 +54,9 @@ func New(opts ...Option) (*Engine, error) {
 	return e, nil
 }
 
-// MustNew is like [New] but panics on invalid configuration. Adapters'
-// constructors use it, so that misconfiguration fails at start-up.
+// MustNew is for adapter authors: it is like [New] but panics on invalid
+// configuration. Adapters' constructors use it, so that misconfiguration
+// fails at start-up.
 func MustNew(opts ...Option) *Engine {
 	e, err := New(opts...)
 	if err != nil {
@@ -62,7 +65,8 @@ func MustNew(opts ...Option) *Engine {
 	return e
 }
 
-// Rejection is the answer to a request that may not go on. Its values are
+// Rejection is for adapter authors: the answer to a request that may not
+// go on, which the adapter writes in its framework's idiom. Its values are
 // constant and shared; they never contain anything from the request.
 type Rejection struct {
 	status    int
@@ -98,7 +102,8 @@ func (r *Rejection) RPCCode() uint32 {
 // Challenge is the WWW-Authenticate header value to send, or "".
 func (r *Rejection) Challenge() string { return r.challenge }
 
-// ContentType is the Content-Type of [Rejection.Body].
+// ContentType is for adapter authors: the Content-Type of
+// [Rejection.Body].
 const ContentType = "application/json"
 
 var (
@@ -120,8 +125,9 @@ var (
 	}
 )
 
-// Decision is the outcome of [Engine.Decide]. When Rejection returns nil the
-// request goes on, with the Metadata (possibly none) in its context.
+// Decision is for adapter authors: the outcome of [Engine.Decide]. When
+// Rejection returns nil the request goes on, with the Metadata (possibly
+// none) in its context.
 type Decision struct {
 	md  Metadata
 	rej *Rejection
@@ -158,13 +164,14 @@ func (e *Engine) Excluded(method, path string) bool {
 	return e.excluded(method, path, true)
 }
 
-// HeadNotGet is implemented by an adapter's request view when its router
-// sends a HEAD request only to routes registered for HEAD, as Gin's and
-// Echo's do, and Fiber's for a route added with app.Add(fiber.MethodGet,
-// ...): a "GET" pattern then does not exclude HEAD, which such a
-// router dispatches to whatever route it finds for HEAD (a catch-all, or
-// NoRoute), not to the GET route the pattern names.
+// HeadNotGet is for adapter authors: an adapter's request view implements
+// it when its router sends a HEAD request only to routes registered for
+// HEAD, as Gin's and Echo's do, and Fiber's for a route added with
+// app.Add(fiber.MethodGet, ...): a "GET" pattern then does not exclude
+// HEAD, which such a router dispatches to whatever route it finds for HEAD
+// (a catch-all, or NoRoute), not to the GET route the pattern names.
 type HeadNotGet interface {
+	// HeadNotGet marks the view; it does nothing.
 	HeadNotGet()
 }
 

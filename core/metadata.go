@@ -151,9 +151,10 @@ func (m Metadata) LogValue() slog.Value {
 
 type metadataKey struct{}
 
-// NewContext returns a copy of ctx that carries md, replacing any Metadata
-// ctx already carried. Adapters use it after extraction, so that the next
-// hop gets exactly the caller's credentials. An empty md removes them.
+// NewContext is for adapter authors (a service uses [WithMetadata]): it
+// returns a copy of ctx that carries md, replacing any Metadata ctx already
+// carried. Adapters use it after extraction, so that the next hop gets
+// exactly the caller's credentials. An empty md removes them.
 func NewContext(ctx context.Context, md Metadata) context.Context {
 	return context.WithValue(ctx, metadataKey{}, md)
 }
@@ -184,7 +185,8 @@ func WithMetadata(ctx context.Context, pairs ...Pair) context.Context {
 	return NewContext(ctx, wrap(s))
 }
 
-// Outgoing is the check every forwarding client makes before a call: it
+// Outgoing is for forwarding-client authors (services use the clients,
+// which call it): the check every forwarding client makes before a call. It
 // returns the Metadata to send for ctx. With none in ctx it returns
 // ok=false and, unless allowAnonymous, [ErrMissingCredentials]; an invalid
 // pair gives a *[PairError] (naming the key, never the value). maxValueSize

@@ -2,13 +2,15 @@ package core
 
 import "strings"
 
-// RawQuery is implemented by an adapter's request view that can give the
-// query string as received, before any decoding: r.URL.RawQuery on
-// net/http. The core counts the query parameters a Func extractor reads in
-// it, so that a parameter the raw query holds more than once is refused as
-// ambiguous even where the framework's parser drops a copy it cannot parse
-// (Go's drops "access_token=evil;x" and "access_token=ev%zzil").
+// RawQuery is for adapter authors: an adapter's request view implements
+// it when it can give the query string as received, before any decoding:
+// r.URL.RawQuery on net/http. The core counts the query parameters a Func
+// extractor reads in it, so that a parameter the raw query holds more than
+// once is refused as ambiguous even where the framework's parser drops a
+// copy it cannot parse (Go's drops "access_token=evil;x" and
+// "access_token=ev%zzil").
 type RawQuery interface {
+	// RawQuery returns the query string as received, without the '?'.
 	RawQuery() string
 }
 

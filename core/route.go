@@ -7,10 +7,10 @@ import (
 	"github.com/passthrough-go/passthrough/extractors"
 )
 
-// Route is the route a framework's router chose for a request, as the
-// router itself declares it after routing: Echo's c.RouteInfo(), Gin's
-// c.FullPath(), the pattern (*http.ServeMux).Handler returns. Adapters
-// pass it to [Engine.DecideRoute].
+// Route is for adapter authors: the route a framework's router chose for a
+// request, as the router itself declares it after routing: Echo's
+// c.RouteInfo(), Gin's c.FullPath(), the pattern (*http.ServeMux).Handler
+// returns. Adapters pass it to [Engine.DecideRoute].
 type Route struct {
 	// Method is the method the route was registered for, or "" for a
 	// route that answers every method (a ServeMux pattern without a

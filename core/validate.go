@@ -22,14 +22,16 @@ var (
 // PairError reports a credential that cannot be forwarded. It names the key,
 // never the value.
 type PairError struct {
-	Key string
-	Err error
+	Key string // the pair's metadata key
+	Err error  // why: ErrInvalidKey, ErrMalformedCredentials or ErrCredentialsTooLarge
 }
 
+// Error names the reason and the key, never the value.
 func (e *PairError) Error() string {
 	return e.Err.Error() + " (key " + quoteKey(e.Key) + ")"
 }
 
+// Unwrap returns Err, for errors.Is.
 func (e *PairError) Unwrap() error { return e.Err }
 
 // quoteKey quotes a key for an error message, replacing anything outside
@@ -61,9 +63,10 @@ var reservedKeys = map[string]struct{}{
 	"proxy-authenticate": {}, "proxy-authorization": {},
 }
 
-// ValidateKey reports whether key can carry a credential as gRPC metadata:
-// lower-case letters, digits, '-', '_' and '.', not binary ("-bin"), not a
-// pseudo-header, not "grpc-" and not a hop-by-hop or transport header.
+// ValidateKey is for forwarding-client authors: it reports whether key can
+// carry a credential as gRPC metadata: lower-case letters, digits, '-', '_'
+// and '.', not binary ("-bin"), not a pseudo-header, not "grpc-" and not a
+// hop-by-hop or transport header.
 func ValidateKey(key string) error {
 	if key == "" {
 		return &PairError{Key: key, Err: ErrInvalidKey}
@@ -83,9 +86,9 @@ func ValidateKey(key string) error {
 	return nil
 }
 
-// ValidateValue reports whether v can travel safely as a gRPC metadata
-// value: printable ASCII only, not empty or blank, at most max bytes
-// (max <= 0 means [DefaultMaxValueSize]).
+// ValidateValue is for forwarding-client authors: it reports whether v can
+// travel safely as a gRPC metadata value: printable ASCII only, not empty
+// or blank, at most max bytes (max <= 0 means [DefaultMaxValueSize]).
 func ValidateValue(v string, max int) error {
 	if max <= 0 {
 		max = DefaultMaxValueSize

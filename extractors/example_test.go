@@ -63,3 +63,38 @@ func ExampleFunc_query() {
 	// /events?access_token=a&access_token=b 400
 	// /events 401
 }
+
+// Cookie, without an s, forwards the whole Cookie header: every cookie the
+// caller sent, as one value.
+func ExampleCookie() {
+	h := httppassthrough.Middleware(core.WithExtractors(extractors.Cookie()))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		md, _ := core.FromContext(r.Context())
+		fmt.Printf("forwarded cookie: %q\n", md.Get("cookie"))
+	}))
+	req := httptest.NewRequest("GET", "/me", nil)
+	req.Header.Set("Cookie", "session=s3cr3t; theme=dark; _ga=GA1.2.3")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	// Output:
+	// forwarded cookie: "session=s3cr3t; theme=dark; _ga=GA1.2.3"
+}
+
+// Cookies, with an s, forwards only the cookies it names, under the same
+// key "cookie": here the session cookie, and not the caller's other
+// cookies. A request without any of them carries no credentials.
+func ExampleCookies() {
+	h := httppassthrough.Middleware(core.WithExtractors(extractors.Cookies("session")))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		md, _ := core.FromContext(r.Context())
+		fmt.Printf("forwarded cookie: %q\n", md.Get("cookie"))
+	}))
+	for _, cookie := range []string{"session=s3cr3t; theme=dark; _ga=GA1.2.3", "theme=dark"} {
+		req := httptest.NewRequest("GET", "/me", nil)
+		req.Header.Set("Cookie", cookie)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		fmt.Println(rec.Code)
+	}
+	// Output:
+	// forwarded cookie: "session=s3cr3t"
+	// 200
+	// 401
+}

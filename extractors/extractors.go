@@ -7,7 +7,8 @@ import (
 )
 
 // Request is the read-only view of an incoming request that an [Extractor]
-// reads. Each adapter implements it over its framework's request type.
+// reads. Service authors meet it in a [Func]; adapter authors implement it
+// over their framework's request type.
 type Request interface {
 	// Values returns every value of the header called name, one element per
 	// header line, in the order received, with optional white space (spaces
@@ -69,8 +70,9 @@ func Authorization() Extractor {
 	return Extractor{kind: kindHeader, key: AuthorizationKey, header: "Authorization"}
 }
 
-// Cookie forwards the whole Cookie header under the key "cookie", as the
-// Python original does. Use [Cookies] to forward only some cookies.
+// Cookie forwards the whole Cookie header, every cookie the caller sent,
+// as one value under the key "cookie", as the Python original does. To
+// forward only some cookies, use [Cookies] (with an s) instead.
 func Cookie() Extractor {
 	return Extractor{kind: kindHeader, key: CookieKey, header: "Cookie"}
 }
@@ -91,10 +93,12 @@ func Header(name string) Extractor {
 	return Extractor{kind: kindHeader, key: strings.ToLower(name), header: textproto.CanonicalMIMEHeaderKey(name)}
 }
 
-// Cookies forwards only the named cookies, joined as "name=value; ..." in
-// the order they appear in the request, under the key "cookie". Cookie names
-// match exactly (they are case-sensitive). It reports nothing when none of
-// the named cookies is present.
+// Cookies forwards only the named cookies, not the whole Cookie header:
+// they are joined as "name=value; ..." in the order they appear in the
+// request, under the key "cookie", and every other cookie stays behind. To
+// forward the whole header, use [Cookie] (no s). Cookie names match exactly
+// (they are case-sensitive). It reports nothing when none of the named
+// cookies is present.
 func Cookies(names ...string) Extractor {
 	if len(names) == 0 {
 		return invalid(errors.New("passthrough: extractors.Cookies: at least one cookie name is needed"))
@@ -172,12 +176,12 @@ func (e Extractor) Extract(r Request) (value string, ok bool) {
 	return "", false
 }
 
-// Source reports what the extractor reads, as declared by its constructor:
-// the canonical name of the one header it reads ("" for a [Func] extractor,
-// whose reads are tracked per request), and whole=true when it forwards
-// that header's single value unchanged ([Authorization], [Cookie],
-// [Header]). The core uses it to read such headers itself, without calling
-// [Extractor.Extract]; adapters and users do not need it.
+// Source is for the core, not for service or adapter authors: it reports
+// what the extractor reads, as declared by its constructor: the canonical
+// name of the one header it reads ("" for a [Func] extractor, whose reads
+// are tracked per request), and whole=true when it forwards that header's
+// single value unchanged ([Authorization], [Cookie], [Header]). The core
+// uses it to read such headers itself, without calling [Extractor.Extract].
 func (e Extractor) Source() (header string, whole bool) {
 	return e.header, e.kind == kindHeader
 }
@@ -231,10 +235,11 @@ func isTokenChar(c byte) bool {
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
-// Peeker is an optional fast path of a [Request]. The core uses it, when
-// present, to read the header of a whole-header extractor (see
-// [Extractor.Source]) without building a slice: adapters over fasthttp save
-// an allocation per request with it.
+// Peeker is for adapter authors, and service authors never meet it: an
+// optional fast path of a [Request] view. The core uses it, when present,
+// to read the header of a whole-header extractor (see [Extractor.Source])
+// without building a slice: adapters over fasthttp save an allocation per
+// request with it.
 type Peeker interface {
 	// Peek returns the first value of the header called name and the number
 	// of lines it came on (0 when absent). name is in canonical form, as
@@ -242,9 +247,10 @@ type Peeker interface {
 	Peek(name string) (first string, lines int)
 }
 
-// Volatile is implemented by a [Request] whose values alias buffers that the
-// framework reuses once the request is over, as fasthttp's do. Whoever keeps
-// a value from such a request must copy it; the core does so for every
+// Volatile is for adapter authors: a [Request] view implements it when its
+// values alias buffers that the framework reuses once the request is over,
+// as fasthttp's do, and service authors never meet it. Whoever keeps a
+// value from such a request must copy it; the core does so for every
 // credential it forwards.
 type Volatile interface {
 	Request

@@ -14,9 +14,26 @@
 // take core.Option, panic instead, because they are built inside a
 // middleware chain where no error can be returned.)
 //
-// A service uses the options. [Config], [NewConfig], [Specific] and
-// [WithSpecific] are for authors of forwarding clients: how a client reads
-// the shared options and finds, or refuses, options meant for one kind of
+// # For service authors
+//
+// A service passes these options to a forwarding client's constructor:
+//
+//   - [WithInsecure]: allow plaintext (http://, gRPC without TLS), for
+//     loopback development only;
+//   - [WithPlaintextProxy]: allow plaintext through a proxy, too;
+//   - [WithAllowAnonymous]: let a call without credentials go ahead;
+//   - [WithMaxValueSize]: the largest credential value sent.
+//
+// Options meant for one kind of client only live in that client's package
+// (grpcpassthrough.WithTLSConfig, grpcpassthrough.WithDialOptions).
+//
+// # For client authors
+//
+// [Config], [NewConfig], [Specific] and [WithSpecific] are plumbing for
+// authors of forwarding clients, which a service never calls: how a client
+// reads the shared options ([NewConfig]), checks each call
+// ([Config.Outgoing]), and finds ([Config.Specific]) or refuses
+// ([Config.Refuse], [Config.RefuseSpecific]) options meant for one kind of
 // client only.
 //
 // The package imports only the standard library and core.

@@ -18,8 +18,9 @@ type optionFunc func(*Config)
 
 func (f optionFunc) apply(c *Config) { f(c) }
 
-// Config is the configuration a forwarding client was built with. Clients
-// make it with [NewConfig]; its zero value is not meant to be used.
+// Config is for client authors: the configuration a forwarding client was
+// built with. Clients make it with [NewConfig]; its zero value is not meant
+// to be used. A service passes options instead.
 type Config struct {
 	// Insecure allows credentials over plaintext: see [WithInsecure].
 	Insecure bool
@@ -75,18 +76,20 @@ func WithMaxValueSize(n int) Option {
 	})
 }
 
-// Specific is the value of an option that only one kind of client
-// understands, such as grpcpassthrough.WithDialOptions. The client it is
-// meant for finds it in [Config.Specific]; every other client refuses it
-// with [Config.Refuse].
+// Specific is for client authors: the value of an option that only one
+// kind of client understands, such as grpcpassthrough.WithDialOptions. The
+// client it is meant for finds it in [Config.Specific]; every other client
+// refuses it with [Config.Refuse].
 type Specific interface {
 	// OptionName is the option as a user writes it, for error messages:
 	// "grpcpassthrough.WithDialOptions".
 	OptionName() string
 }
 
-// WithSpecific wraps an option that only one kind of client understands.
-// Packages that define such options use it; a nil s is an error.
+// WithSpecific is for client authors: it wraps an option that only one
+// kind of client understands. Packages that define such options use it,
+// as grpcpassthrough.WithDialOptions does; a service uses those options,
+// never WithSpecific. A nil s is an error.
 func WithSpecific(s Specific) Option {
 	return optionFunc(func(c *Config) {
 		if s == nil {
@@ -97,8 +100,9 @@ func WithSpecific(s Specific) Option {
 	})
 }
 
-// NewConfig applies opts, in order, to the defaults and reports every
-// invalid option at once.
+// NewConfig is for client authors: a forwarding client's constructor calls
+// it to apply opts, in order, to the defaults; it reports every invalid
+// option at once.
 func NewConfig(opts ...Option) (*Config, error) {
 	c := &Config{MaxValueSize: core.DefaultMaxValueSize}
 	for _, o := range opts {

@@ -2,10 +2,17 @@
 // middleware, func(http.Handler) http.Handler, usable with http.ServeMux,
 // chi, gorilla/mux and anything else built on net/http.
 //
-// The middleware puts the caller's credentials in the request's context,
+// # For service authors
+//
+// [Middleware] puts the caller's credentials in the request's context,
 // where [core.FromContext] finds them and the forwarding clients send them
 // on. Wrap the whole router with it, so that it sees each request before
 // the router does.
+//
+// [NewTransport] is the forwarding client for plain HTTP calls to a
+// control plane: an http.RoundTripper that sends each call's credentials
+// to the configured origins only. [Wire] declares a base transport of
+// NewTransport other than *http.Transport.
 //
 // # Which path is checked
 //
@@ -38,10 +45,8 @@
 //
 // # For adapter authors
 //
-// [Middleware] and [NewTransport] are what a service uses; [Wire] declares
-// a base transport of NewTransport other than *http.Transport. Adapters of
-// other frameworks built on net/http share the rest: [NewRequest] (the
-// request view over r.URL.EscapedPath()), [NewRawPathRequest] (over
-// r.URL.RawPath when set, for routers that route on it, as Gin and Echo
-// do) and [WriteRejection].
+// Adapters of other frameworks built on net/http share the rest, which a
+// service never calls: [NewRequest] (the request view over
+// r.URL.EscapedPath()), [NewRawPathRequest] (over r.URL.RawPath when set,
+// for routers that route on it, as Gin and Echo do) and [WriteRejection].
 package httppassthrough

@@ -80,8 +80,8 @@ var (
 	bearerChallenge = []string{"Bearer"}
 )
 
-// WriteRejection writes rej as the response. Adapters built on net/http
-// share it.
+// WriteRejection is for adapter authors: it writes rej as the response.
+// Adapters built on net/http share it.
 func WriteRejection(w http.ResponseWriter, rej *core.Rejection) {
 	h := w.Header()
 	h["Content-Type"] = contentTypeJSON
@@ -143,17 +143,19 @@ func (q request) Query(name string) []string { return q.r.URL.Query()[name] }
 // parameter's copies: r.URL.Query() drops a pair it cannot parse.
 func (q request) RawQuery() string { return q.r.URL.RawQuery }
 
-// NewRequest returns the [extractors.Request] view of r, for adapters of
-// frameworks built on net/http whose router, like ServeMux, routes on
-// r.URL.EscapedPath() and sends HEAD to GET routes.
+// NewRequest is for adapter authors: it returns the [extractors.Request]
+// view of r, for adapters of frameworks built on net/http whose router,
+// like ServeMux, routes on r.URL.EscapedPath() and sends HEAD to GET
+// routes.
 func NewRequest(r *http.Request) extractors.Request { return request{r} }
 
-// NewRawPathRequest returns the [extractors.Request] view of r for routers
-// that route on r.URL.RawPath when it is set and on r.URL.Path otherwise,
-// and send HEAD only to HEAD routes: Echo (echo.GetPath) and Gin. Its Path
-// is that string, read when the middleware runs, so that it sees what a
-// rewrite before routing (Echo's Pre middleware) left: a rewrite of Path
-// that leaves a stale RawPath is routed, and checked, on the RawPath.
+// NewRawPathRequest is for adapter authors: it returns the
+// [extractors.Request] view of r for routers that route on r.URL.RawPath
+// when it is set and on r.URL.Path otherwise, and send HEAD only to HEAD
+// routes: Echo (echo.GetPath) and Gin. Its Path is that string, read when
+// the middleware runs, so that it sees what a rewrite before routing
+// (Echo's Pre middleware) left: a rewrite of Path that leaves a stale
+// RawPath is routed, and checked, on the RawPath.
 //
 // Gin without UseRawPath routes on r.URL.Path. Whenever this Path is
 // excluded it holds no '%', so RawPath (if set) decodes to itself and

@@ -159,8 +159,7 @@ func TestSameWireFormatAsUpstream(t *testing.T) {
 	short := func(d protoreflect.Descriptor) string { return strings.TrimPrefix(string(d.FullName()), pkg) }
 	fd := flyte2v1.File_passthrough_flyte2_v1_common_proto
 	checked := map[string]bool{}
-	var checkEnum func(e protoreflect.EnumDescriptor)
-	checkEnum = func(e protoreflect.EnumDescriptor) {
+	checkEnum := func(e protoreflect.EnumDescriptor) {
 		name := short(e)
 		up, err := files.FindDescriptorByName(protoreflect.FullName(counterpart[name]))
 		if err != nil {
