@@ -1,4 +1,4 @@
-// Command echo is the README's Echo quick start: GET /me asks the control
+// Command echo is the Echo quick start linked from the README's adapter table: GET /me asks the control
 // plane who the caller is, with the caller's own credentials.
 //
 //	go run ./cmd/controlplane   # one shell: prints ALICE_KEY

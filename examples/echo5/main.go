@@ -1,4 +1,4 @@
-// Command echo5 is the README's Echo v5 quick start: GET /me asks the
+// Command echo5 is the Echo v5 quick start linked from the README's adapter table: GET /me asks the
 // control plane who the caller is, with the caller's own credentials.
 //
 //	go run ./cmd/controlplane   # one shell: prints ALICE_KEY

@@ -1,4 +1,4 @@
-// Command fiber is the README's Fiber quick start: GET /me asks the
+// Command fiber is the Fiber quick start linked from the README's adapter table: GET /me asks the
 // control plane who the caller is, with the caller's own credentials.
 //
 //	go run ./cmd/controlplane   # one shell: prints ALICE_KEY

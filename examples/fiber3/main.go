@@ -1,4 +1,4 @@
-// Command fiber3 is the README's Fiber v3 quick start: GET /me asks the
+// Command fiber3 is the Fiber v3 quick start linked from the README's adapter table: GET /me asks the
 // control plane who the caller is, with the caller's own credentials.
 // fiber3passthrough is a module of its own (see docs/modules.md), and so is
 // this example:

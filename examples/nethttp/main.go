@@ -1,4 +1,4 @@
-// Command nethttp is the README's net/http quick start (the same
+// Command nethttp is the net/http quick start linked from the README's adapter table (the same
 // middleware serves chi and gorilla/mux): GET /me asks the control plane
 // who the caller is, with the caller's own credentials.
 //
