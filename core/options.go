@@ -276,12 +276,12 @@ func checkWildcards(method, path string) error {
 	}
 	prefix := strings.TrimSuffix(path[:at], "/")
 	if prefix == "" {
-		return errors.New("wildcards are not supported: an exclusion matches one path byte for byte, and every path is not a prefix; use WithSkipper to turn the middleware off")
+		return errors.New("wildcards are not supported: exclusions are literal paths and prefixes, matched byte for byte, and excluding every path would turn the middleware off; use WithSkipper for that")
 	}
 	if method != "" {
 		prefix = method + " " + prefix
 	}
-	return fmt.Errorf("wildcards are not supported: an exclusion matches one path byte for byte; to exclude every path under the wildcard, use WithExcludedPrefixes(%q), or list each path", prefix)
+	return fmt.Errorf("wildcards are not supported: exclusions are literal paths and prefixes, matched byte for byte; to exclude every path under the wildcard, use WithExcludedPrefixes(%q), or list each path", prefix)
 }
 
 // segments yields each segment of path and the index it starts at.

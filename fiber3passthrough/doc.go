@@ -22,8 +22,9 @@
 // Install is app.Use(Middleware(...)) plus a check that fasthttp runs
 // before it answers "100 Continue": without it, a request with
 // "Expect: 100-continue" is invited to upload its body before the
-// middleware refuses it. The middleware logs one warning, at its first
-// request, if the app's error handler or read buffer is not Config's.
+// middleware refuses it. At its first request the middleware logs a
+// warning for each way the app is not set up as Config does: Fiber's
+// default error handler, a read buffer too small for credentials.
 //
 // Its ReadBufferSize ([ReadBufferSize], 32 KiB) fits credentials up to the
 // middleware's default size limit; Fiber's default of 4096 bytes answers
