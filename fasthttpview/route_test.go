@@ -13,7 +13,9 @@ func TestRouterRoute(t *testing.T) {
 	t.Parallel()
 	type sr = fasthttpview.StackRoute[string]
 	const self = "mw"
-	stack := func(rest ...sr) []sr { return append([]sr{{Key: "before", Path: "/", Use: true}, {Key: self, Path: "/", Use: true}}, rest...) }
+	stack := func(rest ...sr) []sr {
+		return append([]sr{{Key: "before", Path: "/", Use: true}, {Key: self, Path: "/", Use: true}}, rest...)
+	}
 	health := sr{Key: "health", Path: "/health"}
 	for _, tc := range []struct {
 		name                  string
