@@ -28,22 +28,27 @@ func TestReferenceAdapter(t *testing.T) {
 
 // muxVariant is a ServeMux with the two routing dimensions a method and a
 // path do not show: a protected host route (ProtectedHost + "/"), and
-// method-less public routes registered for GET and POST only, as a
-// framework's Any registers a fixed list, so that other methods reach the
+// method-less public routes registered for methods only (GET and POST
+// when none are given), as a framework's Any registers a fixed list, or
+// as a Fiber app registers a method-less public route with app.Get in
+// front of a final app.Use catch-all, so that other methods reach the
 // catch-all "/". When hidden, the middleware wraps an http.HandlerFunc that
 // calls the mux, so it cannot ask the mux which route it chose: it then
 // excludes by method and path alone, the mistake that lets the host route
 // or the catch-all run without credentials.
-func muxVariant(hidden bool) func(*testing.T, []core.Option, []conformance.Public, conformance.RouteHandler) conformance.Client {
+func muxVariant(hidden bool, methods ...string) func(*testing.T, []core.Option, []conformance.Public, conformance.RouteHandler) conformance.Client {
 	return func(t *testing.T, opts []core.Option, public []conformance.Public, h conformance.RouteHandler) conformance.Client {
 		mux := http.NewServeMux()
 		for _, p := range public {
 			route := func(w http.ResponseWriter, r *http.Request) { h(r.Context(), p.Pattern()) }
-			methods := []string{p.Method}
+			registered := []string{p.Method}
 			if p.Method == "" {
-				methods = []string{"GET", "POST"}
+				registered = methods
+				if len(registered) == 0 {
+					registered = []string{"GET", "POST"}
+				}
 			}
-			for _, m := range methods {
+			for _, m := range registered {
 				mux.HandleFunc(m+" "+p.Path, route)
 				if p.Prefix {
 					mux.HandleFunc(m+" "+p.Path+"/", route)
@@ -208,6 +213,9 @@ func TestSuiteCatchesBrokenAdapter(t *testing.T) {
 				{Name: "RawPathRouter", Serve: rawPathRouter},
 				{Name: "ServeMuxHostAndFewMethods", Serve: muxVariant(false), HostRoute: true},
 				{Name: "HiddenMuxHostAndFewMethods", Serve: muxVariant(true), HostRoute: true},
+				// The shape of Fiber's final app.Use catch-all behind a
+				// middleware that cannot see the route.
+				{Name: "HiddenMuxGETOnlyFinalCatchAll", Serve: muxVariant(true, "GET")},
 			},
 		})
 		return
@@ -235,9 +243,67 @@ func TestSuiteCatchesBrokenAdapter(t *testing.T) {
 		"get /docs/openapi.json without credentials reached the protected route",
 		// Host route.
 		"GET /health with Host admin.conformance.test and no credentials reached the protected host route",
+		// Fiber's final app.Use catch-all: a method-less public route
+		// registered for GET alone.
+		"--- FAIL: TestSuiteCatchesBrokenAdapter/Variants/HiddenMuxGETOnlyFinalCatchAll",
+		"POST /docs/openapi.json without credentials reached the protected route",
+		"DELETE /static/app.js without credentials reached the protected route",
+		"OPTIONS /docs/openapi.json without credentials reached the protected route",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("broken adapter run lacks %q; output:\n%s", want, out)
+		}
+	}
+}
+
+// namesCaseSensitive reads each header as fasthttp's parsed list does
+// under DisableHeaderNormalizing, the mistake of issue 18 (finding 3):
+// names are looked up as spelled, so of "Authorization: a" and
+// "authorization: b" only one line is found. net/http keeps no name as
+// received, so the view sees the first line of each header alone, which
+// is what a lookup in one spelling finds when the lines differ in case.
+type namesCaseSensitive struct{ brokenRequest }
+
+func (q namesCaseSensitive) Values(name string) []string {
+	return q.r.Header.Values(name)[:min(1, len(q.r.Header.Values(name)))]
+}
+func (q namesCaseSensitive) Path() string { return q.r.URL.EscapedPath() }
+
+func namesCaseSensitiveServe(t *testing.T, opts []core.Option, h conformance.Handler) conformance.Client {
+	engine := core.MustNew(opts...)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := engine.Decide(namesCaseSensitive{brokenRequest{r}})
+		if rej := d.Rejection(); rej != nil {
+			httppassthrough.WriteRejection(w, rej)
+			return
+		}
+		h(d.Context(r.Context()))
+	}))
+	t.Cleanup(srv.Close)
+	return conformance.HTTPClient(srv.Listener.Addr().String())
+}
+
+// The suite fails an adapter that looks header names up case-sensitively,
+// as fiberpassthrough did under DisableHeaderNormalizing, and says which
+// request showed it.
+func TestSuiteCatchesCaseSensitiveNames(t *testing.T) {
+	if os.Getenv("PASSTHROUGH_CONFORMANCE_CASE") == "1" {
+		conformance.Run(t, conformance.Harness{Serve: namesCaseSensitiveServe})
+		return
+	}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestSuiteCatchesCaseSensitiveNames$", "-test.v")
+	cmd.Env = append(os.Environ(), "PASSTHROUGH_CONFORMANCE_CASE=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the suite passed an adapter that sees one line of a header sent in two cases; output:\n%s", out)
+	}
+	for _, want := range []string{
+		"--- FAIL: TestSuiteCatchesCaseSensitiveNames/Wire",
+		"the same credential on two lines in two cases:",
+		"want status 400, handler not run",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("case-sensitive adapter run lacks %q; output:\n%s", want, out)
 		}
 	}
 }

@@ -53,7 +53,7 @@ func continueView(h *fasthttp.RequestHeader, unescapePath, namesKept bool) (extr
 	if unescapePath {
 		path = fasthttp.AppendUnquotedArg(nil, path)
 	}
-	return &headerOnly{h: h, path: string(path), method: string(h.Method()), query: uri.QueryArgs()}, true
+	return &headerOnly{h: h, path: string(path), method: string(h.Method()), uri: &uri}, true
 }
 
 // headerOnly is the view of a request whose body has not been read: its
@@ -62,12 +62,13 @@ func continueView(h *fasthttp.RequestHeader, unescapePath, namesKept bool) (extr
 type headerOnly struct {
 	h            *fasthttp.RequestHeader
 	path, method string
-	query        *fasthttp.Args
+	uri          *fasthttp.URI
 }
 
 var (
 	_ extractors.Volatile = (*headerOnly)(nil)
 	_ core.HeadNotGet     = (*headerOnly)(nil)
+	_ core.RawQuery       = (*headerOnly)(nil)
 )
 
 func (q *headerOnly) Values(name string) []string {
@@ -84,6 +85,7 @@ func (q *headerOnly) Values(name string) []string {
 
 func (q *headerOnly) Path() string               { return q.path }
 func (q *headerOnly) Method() string             { return q.method }
-func (q *headerOnly) Query(name string) []string { return query(q.query, name) }
+func (q *headerOnly) Query(name string) []string { return query(q.uri.QueryArgs(), name) }
+func (q *headerOnly) RawQuery() string           { return rawQuery(q.uri) }
 func (*headerOnly) Volatile()                    {}
 func (*headerOnly) HeadNotGet()                  {}

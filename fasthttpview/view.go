@@ -102,6 +102,8 @@ var (
 	_ extractors.Volatile = received[Ctx]{}
 	_ extractors.Peeker   = received[Ctx]{}
 	_ core.HeadNotGet     = received[Ctx]{}
+	_ core.RawQuery       = parsed[Ctx]{}
+	_ core.RawQuery       = received[Ctx]{}
 )
 
 // Values returns the header's lines as fasthttp parsed them, trimmed of
@@ -171,14 +173,24 @@ func (q received[C]) Peek(name string) (string, int) {
 func (q parsed[C]) Path() string               { return q.c.Path() }
 func (q parsed[C]) Method() string             { return q.c.Method() }
 func (q parsed[C]) Query(name string) []string { return query(q.c.Request().URI().QueryArgs(), name) }
+func (q parsed[C]) RawQuery() string           { return rawQuery(q.c.Request().URI()) }
 func (parsed[C]) Volatile()                    {}
 func (parsed[C]) HeadNotGet()                  {}
 
 func (q received[C]) Path() string               { return q.c.Path() }
 func (q received[C]) Method() string             { return q.c.Method() }
 func (q received[C]) Query(name string) []string { return query(q.c.Request().URI().QueryArgs(), name) }
+func (q received[C]) RawQuery() string           { return rawQuery(q.c.Request().URI()) }
 func (received[C]) Volatile()                    {}
 func (received[C]) HeadNotGet()                  {}
+
+// rawQuery is the query string as received, in which the core counts
+// the copies of a parameter a Func extractor reads ([core.RawQuery]). It
+// aliases fasthttp's buffer and is only read.
+func rawQuery(u *fasthttp.URI) string {
+	b := u.QueryString()
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
 
 // query returns the decoded values of the query parameter; they alias
 // fasthttp's buffers.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/extractors"
 	"github.com/passthrough-go/passthrough/fasthttpview"
 )
@@ -129,6 +130,29 @@ func TestViewInMemory(t *testing.T) {
 		}
 		if !slices.Equal(v.Values("Authorization"), []string{"Bearer mem"}) || v.Path() != "/p" || v.Method() != "POST" || !slices.Equal(v.Query("q"), []string{"1"}) {
 			t.Errorf("in memory (names kept %v): Values %q, %s %s, q=%q", namesKept, v.Values("Authorization"), v.Method(), v.Path(), v.Query("q"))
+		}
+	}
+}
+
+// The view gives the query as received, so that the core alone counts
+// the copies of a parameter a Func reads (core.RawQuery), as on every
+// adapter.
+func TestViewRawQuery(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{"", "access_token=good&access_token=evil;x", "access_token=good&access%5Ftoken=ev%zzil", "a=1+2&b"} {
+		target := "/p"
+		if raw != "" {
+			target += "?" + raw
+		}
+		for _, namesKept := range []bool{false, true} {
+			v, _ := fasthttpview.View(ctx{read(t, "GET "+target+" HTTP/1.1\r\nHost: h\r\n\r\n", namesKept)}, namesKept)
+			rq, ok := v.(core.RawQuery)
+			if !ok {
+				t.Fatalf("the view (names kept %v) is a %T, which is not a core.RawQuery", namesKept, v)
+			}
+			if got := rq.RawQuery(); got != raw {
+				t.Errorf("GET %s (names kept %v): RawQuery() = %q, want %q", target, namesKept, got, raw)
+			}
 		}
 	}
 }

@@ -14,7 +14,8 @@
 // # Setup
 //
 // Start the app with [Config] (or set its two fields yourself), and add the
-// middleware with [Install] before the routes:
+// middleware with [Install] after the app's other app.Use middleware and
+// before the routes:
 //
 //	app := fiber.New(fiber3passthrough.Config())
 //	fiber3passthrough.Install(app, core.WithExcludedPaths("GET /health"))
@@ -48,9 +49,21 @@
 // app.Get routes HEAD to the GET route unless
 // fiber.Config.DisableHeadAutoRegister is set, and the middleware does not
 // read the configuration per request, so a "GET /health" exclusion covers
-// GET alone. Exclude "HEAD /health" as well if HEAD must pass. A
-// method-less "/health" covers every method, so its route must answer
-// every method (app.All).
+// GET alone. Exclude "HEAD /health" as well if HEAD must pass.
+//
+// # Which route answers
+//
+// Fiber runs the middleware before it matches a route, so at the first
+// request to an excluded path the middleware reads the app's routes
+// (app.Stack, app.GetRoutes(true)) and excludes a request only when the
+// route Fiber runs after the middleware is the excluded route (see
+// [fasthttpview.Router.Route]): a method-less "/health" on an app.Get
+// route does not open a final app.Use catch-all to POST /health. Where it
+// cannot tell, the request needs credentials: a route added after that
+// first request, an app.Use handler after the middleware whose prefix
+// takes the path (it may answer instead of calling Next, so add the
+// middleware after your other app.Use middleware), or a route with
+// parameters that may take the path.
 //
 // # The same bytes as net/http
 //

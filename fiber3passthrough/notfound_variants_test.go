@@ -13,10 +13,8 @@ import (
 // finalUse is a variant whose protected catch-all is a final app.Use, the
 // handler Fiber runs when no route matched, and whose method-less public
 // routes are registered for GET alone when getOnly: a POST to them then
-// falls through to the catch-all. finalUse(true) shows the Fiber adapters
-// still exclude such a POST (issue 18, build item 1): the middleware runs
-// before Fiber matches a route and cannot ask which one will answer. It
-// joins the variants once the adapter can.
+// falls through to the catch-all, which the adapter must see (issue 18,
+// build item 1) although it runs before Fiber matches a route.
 func finalUse(getOnly bool) func(*testing.T, []core.Option, []conformance.Public, conformance.RouteHandler) conformance.Client {
 	return func(t *testing.T, opts []core.Option, public []conformance.Public, h conformance.RouteHandler) conformance.Client {
 		app := fiber.New(fiber3passthrough.Config())

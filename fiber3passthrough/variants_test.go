@@ -58,6 +58,7 @@ var variants = []conformance.Variant{
 	{Name: "DisableHeadAutoRegister", Serve: variant(func(c *fiber.Config) { c.DisableHeadAutoRegister = true })},
 	{Name: "DisableHeaderNormalizing", Serve: variant(func(c *fiber.Config) { c.DisableHeaderNormalizing = true })},
 	{Name: "FinalUseCatchAll", Serve: finalUse(false)},
+	{Name: "FinalUseCatchAllGETOnly", Serve: finalUse(true)},
 	{Name: "AllPathOptions", Serve: variant(func(c *fiber.Config) {
 		c.CaseSensitive, c.StrictRouting, c.UnescapePath, c.DisableHeadAutoRegister = true, true, true, true
 	})},

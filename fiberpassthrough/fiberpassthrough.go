@@ -48,8 +48,13 @@ func Install(app *fiber.App, opts ...core.Option) {
 }
 
 func middleware(engine *core.Engine) fiber.Handler {
-	var setup sync.Once
-	return func(c *fiber.Ctx) error {
+	var (
+		setup   sync.Once
+		routers fasthttpview.Routers[*fiber.App, *fiber.Route]
+		self    uintptr // the code of the handler below
+		h       fiber.Handler
+	)
+	h = func(c *fiber.Ctx) error {
 		app := c.App()
 		setup.Do(func() { warnSetup(engine, app) })
 		v, ok := fasthttpview.View(c, app.Server().DisableHeaderNamesNormalizing)
@@ -58,7 +63,9 @@ func middleware(engine *core.Engine) fiber.Handler {
 			// errors are; Config's says "Bad Request" and nothing else.
 			return fiber.ErrBadRequest
 		}
-		d := engine.Decide(v)
+		d := engine.DecideRoute(v, func() (core.Route, bool) {
+			return route(c, self, &routers)
+		})
 		if rej := d.Rejection(); rej != nil {
 			if ch := rej.Challenge(); ch != "" {
 				c.Set(fiber.HeaderWWWAuthenticate, ch)
@@ -71,6 +78,36 @@ func middleware(engine *core.Engine) fiber.Handler {
 		}
 		return c.Next()
 	}
+	self = reflect.ValueOf(h).Pointer()
+	return h
+}
+
+// route reports the route Fiber runs when the middleware, whose handler's
+// code is self, calls c.Next (see [fasthttpview.Router.Route]). A handler
+// after the middleware's in its own route (app.Use(mw, other), or two
+// app.Use calls in a row, which Fiber merges) runs first and may answer
+// itself, so there is then no route to report.
+func route(c *fiber.Ctx, self uintptr, routers *fasthttpview.Routers[*fiber.App, *fiber.Route]) (core.Route, bool) {
+	own := c.Route()
+	if n := len(own.Handlers); n == 0 || reflect.ValueOf(own.Handlers[n-1]).Pointer() != self {
+		return core.Route{}, false
+	}
+	app := c.App()
+	return routers.Router(app, func() *fasthttpview.Router[*fiber.Route] { return readRouter(app) }).Route(own, c.Method(), c.Path())
+}
+
+// readRouter reads app's route stacks. app.GetRoutes(true) lists, in the
+// order of app.Stack(), the routes not registered with Use.
+func readRouter(app *fiber.App) *fasthttpview.Router[*fiber.Route] {
+	cfg := app.Config()
+	return fasthttpview.ReadRouter(cfg.CaseSensitive, cfg.StrictRouting, cfg.RequestMethods, app.Stack(), app.GetRoutes(true),
+		sameRoute, func(r *fiber.Route) string { return r.Path })
+}
+
+// sameRoute reports whether a is the route b is a copy of.
+func sameRoute(a, b *fiber.Route) bool {
+	return a.Method == b.Method && a.Path == b.Path && len(a.Handlers) == len(b.Handlers) &&
+		(len(a.Handlers) == 0 || &a.Handlers[0] == &b.Handlers[0])
 }
 
 // warnSetup reports, once, what in app's configuration differs from

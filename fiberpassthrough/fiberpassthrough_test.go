@@ -31,12 +31,26 @@ func serveWith(configure func(*fiber.Config), before ...fiber.Handler) func(*tes
 			app.Use(mw)
 		}
 		fiberpassthrough.Install(app, opts...)
-		app.All("/*", func(c *fiber.Ctx) error {
+		routeAll(app, func(c *fiber.Ctx) error {
 			h(c.UserContext())
 			return c.SendString("ok")
 		})
 		return listen(t, app)
 	}
+}
+
+// routeAll routes every path and method to route: the suite's own
+// excluded routes ([conformance.SuiteRoutes]) each as a route of its own,
+// as the middleware asks Fiber's router which route will answer, then
+// app.All("/*").
+func routeAll(app *fiber.App, route fiber.Handler) {
+	for _, p := range conformance.SuiteRoutes() {
+		app.All(p.Path, route)
+		if p.Prefix {
+			app.All(p.Path+"/*", route)
+		}
+	}
+	app.All("/*", route)
 }
 
 func TestConformance(t *testing.T) {

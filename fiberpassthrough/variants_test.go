@@ -86,6 +86,7 @@ var variants = []conformance.Variant{
 	{Name: "GETRoutesWithoutHEAD", Serve: routes(func(*fiber.Config) {}, false)},
 	{Name: "DisableHeaderNormalizing", Serve: variant(func(c *fiber.Config) { c.DisableHeaderNormalizing = true })},
 	{Name: "FinalUseCatchAll", Serve: finalUse(false)},
+	{Name: "FinalUseCatchAllGETOnly", Serve: finalUse(true)},
 	{Name: "AllPathOptions", Serve: variant(func(c *fiber.Config) {
 		c.CaseSensitive, c.StrictRouting, c.UnescapePath = true, true, true
 	})},
