@@ -77,11 +77,10 @@ func hostileUnary[Req, Res any](answer func(proto.Message) (proto.Message, error
 
 // A run's outputs are the control plane's to decide, and a Python task may
 // well return float('nan') or float('inf'): GET /runs must still answer
-// the run (its phase, its other outputs), or fail plainly. Today the JSON
-// encoding of NaN fails and the runner answers 200 with the body
-// {"detail":"Internal error"}: a success status whose body is an error,
-// with no phase.
-func TestRedTeamNonFiniteFloatOutputKeepsTheAnswerARun(t *testing.T) {
+// the run (its phase, its other outputs), or fail plainly. (JSON has no
+// NaN: the runner once answered 200 with {"detail":"Internal error"}, a
+// success status whose body is an error, with no phase.)
+func TestNonFiniteFloatOutputKeepsTheAnswerARun(t *testing.T) {
 	t.Parallel()
 	for _, protocol := range protocols {
 		for name, v := range map[string]float64{"NaN": math.NaN(), "+Inf": math.Inf(1), "-Inf": math.Inf(-1)} {
@@ -110,7 +109,7 @@ func TestRedTeamNonFiniteFloatOutputKeepsTheAnswerARun(t *testing.T) {
 // ".." as they are, so a control plane answering a run in project ".." can
 // make the url leave /runs/ once a client resolves it (RFC 3986 removes
 // dot segments): "/runs/../../me" is "/me".
-func TestRedTeamRunURLStaysUnderRuns(t *testing.T) {
+func TestRunURLStaysUnderRuns(t *testing.T) {
 	t.Parallel()
 	for _, protocol := range protocols {
 		for _, run := range []*flyte2v1.RunIdentifier{
@@ -155,12 +154,12 @@ func TestRedTeamRunURLStaysUnderRuns(t *testing.T) {
 
 // A control plane's error message may echo what it was sent, the caller's
 // credential included; the runner logs it as the cause "with anything
-// that looks like a credential removed". The heuristics miss credentials
+// that looks like a credential removed". Heuristics alone miss credentials
 // that do not look like keys: a key with punctuation that splits it into
 // runs shorter than 16 characters, or a long one without digits, echoed
 // without a "key=" or "Bearer" before it. The runner knows the exact
 // credentials of the request it is serving; they must never reach a log.
-func TestRedTeamEchoedCredentialNeverLogged(t *testing.T) {
+func TestEchoedCredentialNeverLogged(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ header, value, echoed string }{
 		{"X-API-Key", "p4ss!w0rd@h0me#2024", "p4ss!w0rd@h0me#2024"},

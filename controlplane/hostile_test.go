@@ -17,7 +17,7 @@ import (
 // hours 00-23 and minutes 00-59, but time.Parse takes "+24:00" and
 // "+00:60", so a malformed value is silently converted into some instant
 // instead of being a 400 naming the input.
-func TestRedTeamDatetimeOffsetOutOfRangeIsRefused(t *testing.T) {
+func TestDatetimeOffsetOutOfRangeIsRefused(t *testing.T) {
 	t.Parallel()
 	s := spec(nil, variable("t", simple(flyte2v1.SimpleType_DATETIME)))
 	for _, v := range []string{"2026-01-01T00:00:00+24:00", "2026-01-01T00:00:00+00:60", "2026-01-01T00:00:00-99:99"} {
@@ -30,10 +30,10 @@ func TestRedTeamDatetimeOffsetOutOfRangeIsRefused(t *testing.T) {
 
 // Flyte 2's identifiers take an org of 1 to 63 characters (buf.validate
 // string.max_len counts characters, as the development control plane's own
-// check does), but Init and InitConnect count bytes: a 40-character org
-// with non-ASCII letters is refused as "longer than 63 characters" by the
-// runner while the embedded control plane, and upstream's rules, accept it.
-func TestRedTeamOrgLengthCountsCharacters(t *testing.T) {
+// check does), so Init and InitConnect count characters too: a
+// 40-character org of non-ASCII letters is accepted, as the embedded
+// control plane and upstream's rules accept it.
+func TestOrgLengthCountsCharacters(t *testing.T) {
 	t.Parallel()
 	org := strings.Repeat("é", 40)
 	if n := utf8.RuneCountInString(org); n != 40 {
@@ -48,10 +48,10 @@ func TestRedTeamOrgLengthCountsCharacters(t *testing.T) {
 }
 
 // OrgFromEndpoint takes "the first label of a host name". A gRPC unix
-// socket target has no host, yet "unix:///run/cp.flyte.sock" gives the org
-// "run/cp": a path fragment with a slash, sent in every identifier,
-// where the runner should refuse to start without FLYTE_ORG.
-func TestRedTeamOrgFromEndpointTakesOnlyAHostLabel(t *testing.T) {
+// socket target has no host: "unix:///run/cp.flyte.sock" gives no org
+// (not "run/cp", a path fragment that would be sent in every identifier),
+// so the runner refuses to start without FLYTE_ORG.
+func TestOrgFromEndpointTakesOnlyAHostLabel(t *testing.T) {
 	t.Parallel()
 	for endpoint, want := range map[string]string{
 		"unix:///run/cp.flyte.sock": "",
