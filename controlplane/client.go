@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"connectrpc.com/connect"
 	"google.golang.org/grpc"
@@ -116,7 +117,7 @@ func checkOrg(fn, org string) error {
 	if org == "" {
 		return errors.New("passthrough: controlplane." + fn + ": org is required: Flyte 2 identifiers carry a non-empty org (see OrgFromEndpoint)")
 	}
-	if len(org) > MaxOrgLength {
+	if utf8.RuneCountInString(org) > MaxOrgLength {
 		return errors.New("passthrough: controlplane." + fn + ": org is longer than 63 characters")
 	}
 	return nil
@@ -139,6 +140,9 @@ func OrgFromEndpoint(endpoint string) string {
 	host = strings.TrimSuffix(host, ".")
 	if host == "" || net.ParseIP(strings.Trim(host, "[]")) != nil {
 		return ""
+	}
+	if strings.ContainsAny(host, "/\\") || strings.HasPrefix(endpoint, "unix:") {
+		return "" // a unix socket, or a path: no host name
 	}
 	labels := strings.Split(host, ".")
 	if len(labels) <= 2 || labels[0] == "" {

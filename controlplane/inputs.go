@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -218,7 +219,7 @@ func primitiveFromJSON(t flyte2v1.SimpleType, raw json.RawMessage) (*flyte2v1.Pr
 			return &flyte2v1.Primitive{Value: &flyte2v1.Primitive_StringValue{StringValue: v}}, true
 		case flyte2v1.SimpleType_DATETIME:
 			ts, err := time.Parse(time.RFC3339Nano, v)
-			if err == nil && timestamppb.New(ts).IsValid() {
+			if err == nil && rfc3339Offset(v) && timestamppb.New(ts).IsValid() {
 				return &flyte2v1.Primitive{Value: &flyte2v1.Primitive_Datetime{Datetime: timestamppb.New(ts)}}, true
 			}
 		case flyte2v1.SimpleType_DURATION:
@@ -246,14 +247,42 @@ func primitiveFromJSON(t flyte2v1.SimpleType, raw json.RawMessage) (*flyte2v1.Pr
 	return nil, false
 }
 
+// rfc3339Offset reports whether v, which time.Parse took as RFC 3339,
+// ends in an offset RFC 3339 allows: "Z", or hours 00-23 and minutes 00-59
+// (time.Parse also takes "+24:00" and "+00:60").
+func rfc3339Offset(v string) bool {
+	if strings.HasSuffix(v, "Z") {
+		return true
+	}
+	if len(v) < 6 {
+		return false
+	}
+	off := v[len(v)-6:] // "+hh:mm"
+	hh, err1 := strconv.Atoi(off[1:3])
+	mm, err2 := strconv.Atoi(off[4:6])
+	return (off[0] == '+' || off[0] == '-') && off[3] == ':' && err1 == nil && err2 == nil && hh <= 23 && mm <= 59
+}
+
 // LiteralValue returns the Go value of a scalar primitive literal for JSON
 // encoding (a datetime as an RFC 3339 string, a duration as a string such
-// as "1m30s"), and false for any other literal.
+// as "1m30s", a NaN or infinite float as "NaN", "Infinity" or "-Infinity",
+// as protobuf's JSON mapping writes them), and false for any other
+// literal.
 func LiteralValue(l *flyte2v1.Literal) (any, bool) {
 	switch v := l.GetScalar().GetPrimitive().GetValue().(type) {
 	case *flyte2v1.Primitive_Integer:
 		return v.Integer, true
 	case *flyte2v1.Primitive_FloatValue:
+		// JSON has no NaN or infinities: as in protobuf's JSON mapping,
+		// they are strings.
+		switch f := v.FloatValue; {
+		case math.IsNaN(f):
+			return "NaN", true
+		case math.IsInf(f, 1):
+			return "Infinity", true
+		case math.IsInf(f, -1):
+			return "-Infinity", true
+		}
 		return v.FloatValue, true
 	case *flyte2v1.Primitive_StringValue:
 		return v.StringValue, true

@@ -46,7 +46,7 @@ func (s *Service) EndRequest(ctx context.Context, method, path string, status in
 func (s *Service) Respond(ctx context.Context, route string, f func() Reply, set func(name, value string)) (status int, body []byte) {
 	rep := s.respond(requestLogFrom(ctx), route, f)
 	headersFor(rep, set)
-	return rep.Status, encode(rep)
+	return encode(rep)
 }
 
 // RefuseEncodedBody returns the answer to a run-task request whose

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/passthrough-go/passthrough/core"
 )
 
 // requestLog is what a request's log line says beyond its method, path and
@@ -125,10 +127,32 @@ var (
 	keyLike = regexp.MustCompile(`[A-Za-z0-9_\-+/=.~]{16,}`)
 )
 
+// withoutCredentials removes from s, a string the control plane sent, every
+// credential of the request being served, exactly as the caller sent it
+// and, for an "Authorization: Bearer x" (or Basic), x alone: a control
+// plane may echo what it was sent, and the runner knows what that was,
+// whatever it looks like.
+func withoutCredentials(ctx context.Context, s string) string {
+	md, ok := core.FromContext(ctx)
+	if !ok {
+		return s
+	}
+	for _, value := range md.All {
+		s = strings.ReplaceAll(s, value, "[redacted]")
+		if scheme, token, found := strings.Cut(value, " "); found && token != "" &&
+			(strings.EqualFold(scheme, "bearer") || strings.EqualFold(scheme, "basic")) {
+			s = strings.ReplaceAll(s, strings.TrimSpace(token), "[redacted]")
+		}
+	}
+	return s
+}
+
 // redactCause returns a control plane's error message fit for a log line:
-// on one line, without anything that looks like a credential, at most
-// maxCause bytes. The message is not ours, and could echo what it was sent.
-func redactCause(msg string) string {
+// on one line, without the request's credentials ([withoutCredentials]) or
+// anything else that looks like one, at most maxCause bytes. The message
+// is not ours, and could echo what it was sent.
+func redactCause(ctx context.Context, msg string) string {
+	msg = withoutCredentials(ctx, msg)
 	msg = strings.Map(func(r rune) rune {
 		if r < ' ' || r == 0x7f {
 			return ' '

@@ -38,12 +38,14 @@ var Routes = []Route{
 
 var errBodyTooLarge = errors.New("body too large")
 
-func encode(r Reply) []byte {
+// encode gives a reply's status and JSON body; a body that cannot be
+// encoded is a 500, never the reply's own status over an error body.
+func encode(r Reply) (int, []byte) {
 	b, err := json.Marshal(r.Body)
 	if err != nil {
-		return []byte(`{"detail":"Internal error"}`)
+		return http.StatusInternalServerError, []byte(`{"detail":"Internal error"}`)
 	}
-	return b
+	return r.Status, b
 }
 
 func readBody(r io.Reader) ([]byte, error) {
@@ -120,7 +122,8 @@ func (s *Service) GinHandler() http.Handler {
 	reply := func(c *gin.Context, route string, f func() Reply) {
 		rep := s.respond(requestLogFrom(c.Request.Context()), route, f)
 		headersFor(rep, c.Header)
-		c.Data(rep.Status, "application/json", encode(rep))
+		code, body := encode(rep)
+		c.Data(code, "application/json", body)
 	}
 	r.GET("/health", func(c *gin.Context) { reply(c, "/health", s.Health) })
 	r.GET("/me", func(c *gin.Context) {
@@ -174,7 +177,8 @@ func (s *Service) EchoHandler() http.Handler {
 	reply := func(c echo.Context, route string, f func() Reply) error {
 		rep := s.respond(requestLogFrom(c.Request().Context()), route, f)
 		headersFor(rep, c.Response().Header().Set)
-		return c.Blob(rep.Status, "application/json", encode(rep))
+		code, body := encode(rep)
+		return c.Blob(code, "application/json", body)
 	}
 	e.GET("/health", func(c echo.Context) error { return reply(c, "/health", s.Health) })
 	e.GET("/me", func(c echo.Context) error {
@@ -250,7 +254,8 @@ func (s *Service) FiberApp() *fiber.App {
 		rep := s.respond(requestLogFrom(c.UserContext()), route, f)
 		headersFor(rep, func(k, v string) { c.Set(k, v) })
 		c.Set("Content-Type", "application/json")
-		return c.Status(rep.Status).Send(encode(rep))
+		code, body := encode(rep)
+		return c.Status(code).Send(body)
 	}
 	param := func(c *fiber.Ctx, name string) string { return strings.Clone(c.Params(name)) }
 	app.Get("/health", func(c *fiber.Ctx) error { return reply(c, "/health", s.Health) })

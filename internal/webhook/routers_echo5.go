@@ -38,7 +38,8 @@ func (s *Service) Echo5Handler() http.Handler {
 	reply := func(c *echo5.Context, route string, f func() Reply) error {
 		rep := s.respond(requestLogFrom(c.Request().Context()), route, f)
 		headersFor(rep, c.Response().Header().Set)
-		return c.Blob(rep.Status, "application/json", encode(rep))
+		code, body := encode(rep)
+		return c.Blob(code, "application/json", body)
 	}
 	e.GET("/health", func(c *echo5.Context) error { return reply(c, "/health", s.Health) })
 	e.GET("/me", func(c *echo5.Context) error {

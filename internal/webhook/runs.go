@@ -33,7 +33,7 @@ type TaskIDDoc struct {
 
 // errBadAnswer is a control-plane answer the runner cannot use; it is
 // answered as any other control-plane error it has no code for.
-var errBadAnswer = status.Error(codes.Unknown, "the control plane's answer lacks the run's identifier")
+var errBadAnswer = status.Error(codes.Unknown, "the control plane's answer lacks a usable run identifier")
 
 // RunTask answers POST /run-task/{project}/{domain}/{name}?version= (and
 // POST /run/{name}, in the default project and domain): it finds the task
@@ -72,12 +72,14 @@ func (s *Service) RunTask(ctx context.Context, project, domain, name, version st
 	}
 	action := created.GetRun().GetAction()
 	run := action.GetId().GetRun()
-	if run.GetName() == "" || run.GetProject() == "" || run.GetDomain() == "" {
+	if !segment(run.GetName()) || !segment(run.GetProject()) || !segment(run.GetDomain()) {
 		return s.controlPlaneError(ctx, "create run", errBadAnswer, "Task not found")
 	}
 	by := subject(action.GetMetadata().GetExecutedBy())
-	s.logger.Info("run created", slog.String("run", run.GetName()), slog.String("task", id.GetName()),
-		slog.String("version", id.GetVersion()), slog.String("triggered_by", by),
+	// The run's name and who it ran as come from the control plane: they
+	// are logged only without the request's credentials.
+	s.logger.Info("run created", slog.String("run", withoutCredentials(ctx, run.GetName())), slog.String("task", id.GetName()),
+		slog.String("version", id.GetVersion()), slog.String("triggered_by", withoutCredentials(ctx, by)),
 		slog.String("request_id", requestLogFrom(ctx).id))
 	return Reply{Status: http.StatusOK, Body: RunTaskResult{
 		Run: run.GetName(),
@@ -88,6 +90,14 @@ func (s *Service) RunTask(ctx context.Context, project, domain, name, version st
 		TriggeredBy: by,
 		Task:        TaskIDDoc{Project: id.GetProject(), Domain: id.GetDomain(), Name: id.GetName(), Version: id.GetVersion()},
 	}}
+}
+
+// segment reports whether s, a name from the control plane, can be one
+// segment of the runner's own /runs/ route once path-escaped: not empty,
+// and not "." or "..", which url.PathEscape keeps and a client resolves
+// away, leaving /runs/.
+func segment(s string) bool {
+	return s != "" && s != "." && s != ".."
 }
 
 // RunDoc is a run in JSON: its phase, its outputs once it succeeded, its

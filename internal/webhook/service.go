@@ -120,7 +120,7 @@ func (s *Service) controlPlaneError(ctx context.Context, op string, err error, n
 	}
 	cause := status.Convert(err).Message()
 	s.logger.Warn("control-plane call failed", slog.String("op", op), slog.String("code", code.String()),
-		slog.String("cause", redactCause(cause)), slog.String("request_id", requestLogFrom(ctx).id))
+		slog.String("cause", redactCause(ctx, cause)), slog.String("request_id", requestLogFrom(ctx).id))
 	r := s.controlPlaneReply(code, notFound)
 	r.reason = "control plane: " + code.String()
 	return r
