@@ -25,11 +25,12 @@ import (
 // in-process, and runs that record who executed them. It is for
 // development and tests, not production.
 type Server struct {
-	logger  *slog.Logger
-	cfg     Config                      // with defaults
-	users   map[[sha256.Size]byte]*User // by hash of the API key
-	grpc    *grpc.Server
-	methods []method
+	logger   *slog.Logger
+	cfg      Config                      // with defaults
+	users    map[[sha256.Size]byte]*User // by hash of the API key
+	grpc     *grpc.Server
+	arrivals *receiving // of request messages on the gRPC endpoint
+	methods  []method
 
 	tasks []*task          // in registration order: later is newer
 	byID  map[string]*task // by org/project/domain/name/version
@@ -89,11 +90,14 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	// resolve then maps them onto a user.
 	opts := s.credentialOptions()
 	idle := time.Duration(cfg.IdleTimeout)
+	s.arrivals = &receiving{timeout: time.Duration(cfg.ReadTimeout), max: maxReceiving}
 	s.grpc = grpc.NewServer(
 		// The limit holds for the decoded size of a compressed message too.
 		grpc.MaxRecvMsgSize(cfg.maxRequestBytes()),
 		grpc.MaxConcurrentStreams(100),
 		grpc.ConnectionTimeout(time.Duration(cfg.ReadTimeout)),
+		// Every call's request message is timed too (see receiving).
+		grpc.InTapHandle(s.arrivals.tap),
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: idle, Time: max(idle, time.Minute), Timeout: 20 * time.Second}),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second}),
 		grpc.ChainUnaryInterceptor(grpcpassthrough.UnaryServerInterceptor(opts...)),
