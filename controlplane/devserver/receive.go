@@ -64,7 +64,20 @@ func (r *receiving) tap(ctx context.Context, _ *tap.Info) (context.Context, erro
 	ctx, cancel := context.WithCancelCause(ctx)
 	a := &awaiting{r: r, timer: time.AfterFunc(r.timeout, func() { cancel(errStalled) })}
 	context.AfterFunc(ctx, a.end)
-	return context.WithValue(ctx, awaitingKey{}, a), nil
+	return stallable{context.WithValue(ctx, awaitingKey{}, a)}, nil
+}
+
+// stallable is a stream's context that reports the read timeout as gRPC
+// reports a deadline, DeadlineExceeded: the status a stalled client gets
+// is the one gRPC sends when the stream's read fails on its context.
+type stallable struct{ context.Context }
+
+func (c stallable) Err() error {
+	err := c.Context.Err()
+	if err != nil && errors.Is(context.Cause(c.Context), errStalled) {
+		return context.DeadlineExceeded
+	}
+	return err
 }
 
 // end stops a's clock and counts its call out of the waiting ones, once.
@@ -77,9 +90,9 @@ func (a *awaiting) end() {
 	})
 }
 
-// receive reads a call's request with recv, within the read timeout: a
-// request that has not arrived by then fails with DeadlineExceeded. ctx is
-// the call's; outside the gRPC endpoint (no wait in ctx) it only reads.
+// receive reads a call's request on the gRPC endpoint with recv, within
+// the read timeout: a request that has not arrived by then fails with
+// DeadlineExceeded. ctx is the call's.
 func receive(ctx context.Context, recv func(any) error, req any) error {
 	a, _ := ctx.Value(awaitingKey{}).(*awaiting)
 	err := recv(req)

@@ -4,57 +4,11 @@ package devserver_test
 // finding for the lead to fix.
 
 import (
-	"context"
 	"testing"
-	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/status"
-
-	"github.com/passthrough-go/passthrough/controlplane"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
 	"github.com/passthrough-go/passthrough/controlplane/flyte2v1"
 )
-
-// A request that never finishes arriving is dropped after read_timeout on
-// the Connect endpoint (HTTP/1.1 and h2c alike). On the gRPC endpoint only
-// the handshake is timed: a client without credentials that opens a
-// stream and never sends its message holds it, and its handler goroutine,
-// forever (MaxConnectionIdle never fires while a stream is open), 100
-// streams a connection, as many connections as it likes. Both endpoints
-// must drop it.
-func TestRedTeamStalledRequestIsDroppedOnEveryEndpoint(t *testing.T) {
-	t.Parallel()
-	const short = 300 * time.Millisecond
-	e := serve(t, devserver.Config{ReadTimeout: devserver.Duration(short), IdleTimeout: devserver.Duration(short)})
-	for name, addr := range map[string]string{"gRPC endpoint": e.grpcAddr, "Connect endpoint (gRPC over h2c)": e.connectAddr} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			cc, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer cc.Close()
-			// No credentials, no message, no end of stream: only headers.
-			ctx, cancel := context.WithCancel(t.Context())
-			defer cancel()
-			s, err := cc.NewStream(ctx, &grpc.StreamDesc{ClientStreams: true, ServerStreams: true}, controlplane.UserInfoProcedure)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// The safety net only: the test goes on as soon as the server
-			// ends the stream.
-			safety := time.AfterFunc(20*time.Second, cancel)
-			defer safety.Stop()
-			err = s.RecvMsg(new(flyte2v1.UserInfoResponse))
-			if status.Code(err) == codes.Canceled && ctx.Err() != nil {
-				t.Fatalf("%s: the server kept a stalled request without credentials open (read_timeout %v)", name, short)
-			}
-		})
-	}
-}
 
 // Runs are forgotten once max_runs is reached, and a caller may name its
 // run (run_id). A name once forgotten can then be taken by another user:
