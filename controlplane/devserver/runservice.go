@@ -35,8 +35,12 @@ type run struct {
 	cancel         context.CancelFunc
 }
 
-func runKey(id *flyte2v1.RunIdentifier) string {
-	return id.GetOrg() + "/" + id.GetProject() + "/" + id.GetDomain() + "/" + id.GetName()
+// runKey identifies a run in the store. A struct, not a joined string: no
+// name can pass for another by containing the separator.
+type runKey struct{ org, project, domain, name string }
+
+func keyOfRun(id *flyte2v1.RunIdentifier) runKey {
+	return runKey{id.GetOrg(), id.GetProject(), id.GetDomain(), id.GetName()}
 }
 
 func terminal(p flyte2v1.ActionPhase) bool {
@@ -119,7 +123,7 @@ func (s *Server) createRun(_ context.Context, u *User, req *flyte2v1.CreateRunRe
 	ctx, cancel := context.WithCancel(s.ctx)
 	r := &run{id: id, task: t, inputs: inputs, by: u.Subject, phase: flyte2v1.ActionPhase_ACTION_PHASE_QUEUED,
 		started: time.Now(), changed: make(chan struct{}), cancel: cancel}
-	k := runKey(id)
+	k := keyOfRun(id)
 	s.mu.Lock()
 	if _, exists := s.runs[k]; exists {
 		s.mu.Unlock()
@@ -310,7 +314,7 @@ func (s *Server) findRun(u *User, field string, id *flyte2v1.RunIdentifier, role
 	if err := authorize(u, id.GetProject(), id.GetDomain(), role); err != nil {
 		return nil, err
 	}
-	r, ok := s.runs[runKey(id)]
+	r, ok := s.runs[keyOfRun(id)]
 	if !ok {
 		return nil, status.Error(codes.NotFound, "run not found")
 	}

@@ -32,13 +32,13 @@ type Server struct {
 	arrivals *receiving // of request messages on the gRPC endpoint
 	methods  []method
 
-	tasks []*task          // in registration order: later is newer
-	byID  map[string]*task // by org/project/domain/name/version
+	tasks []*task // in registration order: later is newer
+	byID  map[taskKey]*task
 
 	mu     sync.Mutex
-	runs   map[string]*run // by org/project/domain/name
-	order  []string        // run keys, oldest first
-	active map[string]int  // queued or running runs, by subject
+	runs   map[runKey]*run
+	order  []runKey       // oldest first
+	active map[string]int // queued or running runs, by subject
 
 	https   []*http.Server // Connect endpoints, stopped by Stop
 	stopped bool           // Stop was called: ServeConnect serves no more
@@ -66,8 +66,8 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		logger:     logger,
 		cfg:        cfg,
 		users:      make(map[[sha256.Size]byte]*User, len(cfg.Users)),
-		byID:       map[string]*task{},
-		runs:       map[string]*run{},
+		byID:       map[taskKey]*task{},
+		runs:       map[runKey]*run{},
 		active:     map[string]int{},
 		queueDelay: 100 * time.Millisecond,
 	}
@@ -81,7 +81,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	}
 	s.tasks = tasks
 	for _, t := range tasks {
-		s.byID[taskKey(t.id)] = t
+		s.byID[keyOfTask(t.id)] = t
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.methods = s.methodList()
