@@ -103,7 +103,10 @@ type Config struct {
 	// MaxRuns is how many runs are kept (default [DefaultMaxRuns]). When a
 	// new run would exceed it, the oldest finished run is forgotten; when
 	// every kept run is still active, the new one is refused with
-	// ResourceExhausted.
+	// ResourceExhausted. A run's name is never used again, forgotten or
+	// not: the server remembers the names callers chose (run_id), up to 10
+	// × MaxRuns of them, and beyond that refuses run_id with
+	// ResourceExhausted and names every run itself.
 	MaxRuns int `json:"max_runs,omitempty"`
 	// MaxInputBytes bounds the encoded size of one run's inputs (default
 	// [DefaultMaxInputBytes], at most 1 MiB); larger inputs are refused with

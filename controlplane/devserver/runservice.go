@@ -2,8 +2,6 @@ package devserver
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"slices"
@@ -115,27 +113,30 @@ func (s *Server) createRun(_ context.Context, u *User, req *flyte2v1.CreateRunRe
 		return nil, status.Errorf(codes.InvalidArgument, "inputs are %d bytes; this control plane keeps at most %d per run", n, s.cfg.MaxInputBytes)
 	}
 	id = proto.CloneOf(id)
-	if id.GetName() == "" {
-		if id.Name, err = runName(); err != nil {
-			return nil, status.Error(codes.Internal, "could not name the run")
-		}
+	chosen := id.GetName() != ""
+	s.mu.Lock()
+	if !chosen {
+		id.Name = s.names.give()
+	}
+	k := keyOfRun(id)
+	var refused error
+	if chosen {
+		refused = s.names.check(k)
+	}
+	if refused == nil {
+		refused = s.admit(u.Subject)
+	}
+	if refused != nil {
+		s.mu.Unlock()
+		s.logger.Info("devserver: run refused", slog.String("task", tid.GetName()), slog.String("executed_by", u.Subject), slog.String("reason", status.Convert(refused).Message()))
+		return nil, refused
+	}
+	if chosen {
+		s.names.record(k)
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	r := &run{id: id, task: t, inputs: inputs, by: u.Subject, phase: flyte2v1.ActionPhase_ACTION_PHASE_QUEUED,
 		started: time.Now(), changed: make(chan struct{}), cancel: cancel}
-	k := keyOfRun(id)
-	s.mu.Lock()
-	if _, exists := s.runs[k]; exists {
-		s.mu.Unlock()
-		cancel()
-		return nil, status.Error(codes.AlreadyExists, "a run of that name exists")
-	}
-	if err := s.admit(u.Subject); err != nil {
-		s.mu.Unlock()
-		cancel()
-		s.logger.Info("devserver: run refused", slog.String("task", tid.GetName()), slog.String("executed_by", u.Subject), slog.String("reason", status.Convert(err).Message()))
-		return nil, err
-	}
 	s.runs[k] = r
 	s.order = append(s.order, k)
 	s.active[u.Subject]++
@@ -296,14 +297,6 @@ func (s *Server) end(r *run) {
 	if s.active[r.by]--; s.active[r.by] <= 0 {
 		delete(s.active, r.by)
 	}
-}
-
-func runName() (string, error) {
-	b := make([]byte, 5)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return "r" + hex.EncodeToString(b), nil
 }
 
 // findRun returns the run id names, once u may see it. s.mu is held.

@@ -39,6 +39,7 @@ type Server struct {
 	runs   map[runKey]*run
 	order  []runKey       // oldest first
 	active map[string]int // queued or running runs, by subject
+	names  *runNames
 
 	https   []*http.Server // Connect endpoints, stopped by Stop
 	stopped bool           // Stop was called: ServeConnect serves no more
@@ -75,6 +76,11 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		u := cfg.Users[i]
 		s.users[sha256.Sum256([]byte(u.APIKey))] = &u
 	}
+	names, err := newRunNames(cfg.MaxRuns)
+	if err != nil {
+		return nil, errors.New("devserver: drawing the run names' prefix: " + err.Error())
+	}
+	s.names = names
 	tasks, err := registerTasks(cfg.Org, cfg.Tasks, time.Now())
 	if err != nil {
 		return nil, errors.New("devserver: " + err.Error())
