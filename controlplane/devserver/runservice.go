@@ -325,8 +325,22 @@ func (s *Server) getRunDetails(_ context.Context, u *User, req *flyte2v1.GetRunD
 }
 
 // watchRunDetails sends the run's details now and at each change, until
-// the run ends.
+// the run ends. A user has at most MaxWatchesPerUser such streams open.
 func (s *Server) watchRunDetails(ctx context.Context, u *User, req *flyte2v1.WatchRunDetailsRequest, send func(*flyte2v1.WatchRunDetailsResponse) error) error {
+	s.mu.Lock()
+	if n := s.watches[u.Subject]; n >= s.cfg.MaxWatchesPerUser {
+		s.mu.Unlock()
+		return status.Errorf(codes.ResourceExhausted, "%s already watches %d runs, the most this control plane allows", u.Subject, n)
+	}
+	s.watches[u.Subject]++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		if s.watches[u.Subject]--; s.watches[u.Subject] <= 0 {
+			delete(s.watches, u.Subject)
+		}
+		s.mu.Unlock()
+	}()
 	for {
 		s.mu.Lock()
 		r, err := s.findRun(u, "run_id", req.GetRunId(), RoleView)

@@ -35,11 +35,12 @@ type Server struct {
 	tasks []*task // in registration order: later is newer
 	byID  map[taskKey]*task
 
-	mu     sync.Mutex
-	runs   map[runKey]*run
-	order  []runKey       // oldest first
-	active map[string]int // queued or running runs, by subject
-	names  *runNames
+	mu      sync.Mutex
+	runs    map[runKey]*run
+	order   []runKey       // oldest first
+	active  map[string]int // queued or running runs, by subject
+	watches map[string]int // open WatchRunDetails streams, by subject
+	names   *runNames
 
 	https   []*http.Server // Connect endpoints, stopped by Stop
 	stopped bool           // Stop was called: ServeConnect serves no more
@@ -70,6 +71,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		byID:       map[taskKey]*task{},
 		runs:       map[runKey]*run{},
 		active:     map[string]int{},
+		watches:    map[string]int{},
 		queueDelay: 100 * time.Millisecond,
 	}
 	for i := range cfg.Users {
