@@ -45,8 +45,10 @@ func usage(fs *flag.FlagSet) func() {
 		fs.PrintDefaults()
 		fmt.Fprintf(w, "\nThe -config file (JSON) sets the users and the limits:\n"+
 			"  users, org (default %q), tasks, max_runs (default %d), max_input_bytes (default %d),\n"+
-			"  max_active_runs_per_user (default %d), read_timeout (default %q), idle_timeout (default %q)\n",
+			"  max_active_runs_per_user (default %d), max_watches_per_user (default %d),\n"+
+			"  read_timeout (default %q), idle_timeout (default %q)\n",
 			devserver.DefaultOrg, devserver.DefaultMaxRuns, devserver.DefaultMaxInputBytes, devserver.DefaultMaxActiveRunsPerUser,
+			devserver.DefaultMaxWatchesPerUser,
 			devserver.DefaultReadTimeout.String(), devserver.DefaultIdleTimeout.String())
 		fmt.Fprintf(w, "\nEnvironment:\n  FLYTE_ORG  the org the tasks are registered in (default %q; a -config file naming\n             another org is refused)\n", devserver.DefaultOrg)
 		fmt.Fprintf(w, "\nCalls (authenticated with Authorization: Bearer <key> or X-API-Key: <key>):\n")

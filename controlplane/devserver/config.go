@@ -83,6 +83,7 @@ type User struct {
 //	  "max_runs": 1000,
 //	  "max_input_bytes": 65536,
 //	  "max_active_runs_per_user": 8,
+//	  "max_watches_per_user": 32,
 //	  "read_timeout": "30s",
 //	  "idle_timeout": "2m"
 //	}
@@ -103,7 +104,10 @@ type Config struct {
 	// MaxRuns is how many runs are kept (default [DefaultMaxRuns]). When a
 	// new run would exceed it, the oldest finished run is forgotten; when
 	// every kept run is still active, the new one is refused with
-	// ResourceExhausted.
+	// ResourceExhausted. A run's name is never used again, forgotten or
+	// not: the server remembers the names callers chose (run_id), up to 10
+	// × MaxRuns of them, and beyond that refuses run_id with
+	// ResourceExhausted and names every run itself.
 	MaxRuns int `json:"max_runs,omitempty"`
 	// MaxInputBytes bounds the encoded size of one run's inputs (default
 	// [DefaultMaxInputBytes], at most 1 MiB); larger inputs are refused with
@@ -115,10 +119,16 @@ type Config struct {
 	// may have (default [DefaultMaxActiveRunsPerUser]); more are refused
 	// with ResourceExhausted.
 	MaxActiveRunsPerUser int `json:"max_active_runs_per_user,omitempty"`
+	// MaxWatchesPerUser bounds how many WatchRunDetails streams one user
+	// may have open at once, on all endpoints together (default
+	// [DefaultMaxWatchesPerUser]); more are refused with ResourceExhausted.
+	MaxWatchesPerUser int `json:"max_watches_per_user,omitempty"`
 
-	// ReadTimeout bounds how long a client may take to send one request,
-	// headers and body, on the Connect endpoint; on the gRPC endpoint it
-	// bounds the connection handshake. Default [DefaultReadTimeout].
+	// ReadTimeout bounds how long a client may take to send one request:
+	// headers and body on the Connect endpoint; the connection handshake,
+	// and then each call's request message, on the gRPC endpoint (where at
+	// most 1000 calls may wait for theirs at once; more are refused with
+	// ResourceExhausted). Default [DefaultReadTimeout].
 	ReadTimeout Duration `json:"read_timeout,omitempty"`
 	// IdleTimeout is how long a connection may stay open with no call in
 	// flight before the server closes it. Default [DefaultIdleTimeout].
@@ -133,6 +143,7 @@ const (
 	DefaultMaxRuns              = 1000
 	DefaultMaxInputBytes        = 64 << 10
 	DefaultMaxActiveRunsPerUser = 8
+	DefaultMaxWatchesPerUser    = 32
 	DefaultReadTimeout          = 30 * time.Second
 	DefaultIdleTimeout          = 2 * time.Minute
 )
@@ -172,6 +183,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxActiveRunsPerUser == 0 {
 		c.MaxActiveRunsPerUser = DefaultMaxActiveRunsPerUser
+	}
+	if c.MaxWatchesPerUser == 0 {
+		c.MaxWatchesPerUser = DefaultMaxWatchesPerUser
 	}
 	if c.ReadTimeout == 0 {
 		c.ReadTimeout = Duration(DefaultReadTimeout)
@@ -223,7 +237,7 @@ func (c Config) Validate() error {
 		v    int64
 	}{
 		{"max_runs", int64(c.MaxRuns)}, {"max_input_bytes", int64(c.MaxInputBytes)},
-		{"max_active_runs_per_user", int64(c.MaxActiveRunsPerUser)},
+		{"max_active_runs_per_user", int64(c.MaxActiveRunsPerUser)}, {"max_watches_per_user", int64(c.MaxWatchesPerUser)},
 		{"read_timeout", int64(c.ReadTimeout)}, {"idle_timeout", int64(c.IdleTimeout)},
 	} {
 		if l.v < 0 {

@@ -426,3 +426,26 @@ func TestTaskVersionsAreBounded(t *testing.T) {
 		t.Fatal("1001 versions accepted")
 	}
 }
+
+// Task identifiers are compared field by field: a name or a version
+// containing "/" is never taken for another task's.
+func TestTaskIdentifiersAreNotAmbiguous(t *testing.T) {
+	t.Parallel()
+	fail := func(name, version, message string) devserver.Task {
+		return devserver.Task{Name: name, Version: version, Executor: "fail",
+			Inputs: []devserver.Input{{Name: "message", Type: "string", Default: []byte(fmt.Sprintf("%q", message))}}}
+	}
+	c := serve(t, devserver.Config{Tasks: []devserver.Task{fail("a/b", "c", "first"), fail("a", "b/c", "second")}}).client(t, "grpc")
+	ctx := as(t.Context(), viewKey)
+	for _, tc := range []struct{ name, version, want string }{{"a/b", "c", "first"}, {"a", "b/c", "second"}} {
+		d, err := c.GetTaskDetails(ctx, &flyte2v1.GetTaskDetailsRequest{TaskId: taskID(tc.name, tc.version)})
+		if err != nil {
+			t.Fatalf("task %q version %q: %v", tc.name, tc.version, err)
+		}
+		id := d.GetDetails().GetTaskId()
+		got := d.GetDetails().GetSpec().GetDefaultInputs()[0].GetParameter().GetDefault().GetScalar().GetPrimitive().GetStringValue()
+		if id.GetName() != tc.name || id.GetVersion() != tc.version || got != tc.want {
+			t.Errorf("task %q version %q: got %q version %q (default %q), want its own (default %q)", tc.name, tc.version, id.GetName(), id.GetVersion(), got, tc.want)
+		}
+	}
+}

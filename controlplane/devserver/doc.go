@@ -20,8 +20,9 @@
 //
 // It is for development and tests, not production: state is in memory and
 // the endpoints are plaintext. What one caller can make it hold or do is
-// bounded (see [Config]): stored runs, input size per run, active runs per
-// user, request size (decoded, for compressed requests), and how long a
-// slow or idle connection stays open. Tasks are bounded too, at 1000
+// bounded (see [Config]): stored runs, input size per run, active runs and
+// open WatchRunDetails streams per user, request size (decoded, for
+// compressed requests), how long a request may take to arrive, and how
+// long a slow or idle connection stays open. Run names are never reused. Tasks are bounded too, at 1000
 // versions of at most 16 KiB each, and list answers at 3 MiB.
 package devserver

@@ -77,6 +77,12 @@ func serve(t *testing.T, cfg devserver.Config) endpoints {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveWith(t, srv)
+}
+
+// serveWith serves srv on both endpoints until the test ends.
+func serveWith(t *testing.T, srv *devserver.Server) endpoints {
+	t.Helper()
 	gln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"net"
 	"net/http"
 	"strings"
@@ -93,6 +94,56 @@ func TestActiveRunsPerUserAreBounded(t *testing.T) {
 	if _, err := c.CreateRun(rue, sleep(0)); err != nil {
 		t.Fatalf("another user is not limited by ada's runs: %v", err)
 	}
+}
+
+// A user has at most MaxWatchesPerUser WatchRunDetails streams open at
+// once, on every endpoint together; another user is not limited by them,
+// and a stream that ends frees its place.
+func TestWatchesPerUserAreBounded(t *testing.T) {
+	t.Parallel()
+	e := serve(t, devserver.Config{MaxWatchesPerUser: 2})
+	c := e.client(t, "grpc")
+	ada, vic := as(t.Context(), adminKey), as(t.Context(), viewKey)
+	r, err := c.CreateRun(ada, sleep(30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &flyte2v1.WatchRunDetailsRequest{RunId: runID(r)}
+	// Two streams of vic's, one on each endpoint, each open once its
+	// first answer is in.
+	var open []func() (*flyte2v1.WatchRunDetailsResponse, error, bool)
+	for _, protocol := range []string{"grpc", "connect"} {
+		next, stop := iter.Pull2(e.client(t, protocol).WatchRunDetails(vic, req))
+		defer stop()
+		if _, err, _ := next(); err != nil {
+			t.Fatalf("vic's watch over %s: %v", protocol, err)
+		}
+		open = append(open, next)
+	}
+	for _, protocol := range protocols {
+		for _, err := range e.client(t, protocol).WatchRunDetails(vic, req) {
+			code(t, "a third watch of vic's over "+protocol, err, codes.ResourceExhausted)
+			break
+		}
+	}
+	next, stop := iter.Pull2(c.WatchRunDetails(ada, req))
+	defer stop()
+	if _, err, _ := next(); err != nil {
+		t.Fatalf("another user is not limited by vic's watches: %v", err)
+	}
+	// The run ends, and so do the streams watching it: once they have,
+	// vic may watch again.
+	if _, err := c.AbortRun(ada, &flyte2v1.AbortRunRequest{RunId: runID(r)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, next := range open {
+		for _, err, ok := next(); ok; _, err, ok = next() {
+			if err != nil {
+				t.Fatalf("vic's watch of the aborted run: %v", err)
+			}
+		}
+	}
+	watch(t, c, vic, runID(r))
 }
 
 func TestRunInputsAreBounded(t *testing.T) {

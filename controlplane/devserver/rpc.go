@@ -44,7 +44,7 @@ func unary[Req, Res any](s *Server, procedure string, h func(context.Context, *U
 		procedure: procedure,
 		unary: &grpc.MethodDesc{MethodName: name, Handler: func(_ any, ctx context.Context, dec func(any) error, ic grpc.UnaryServerInterceptor) (any, error) {
 			req := new(Req)
-			if err := dec(req); err != nil {
+			if err := receive(ctx, dec, req); err != nil {
 				return nil, err
 			}
 			call := func(ctx context.Context, req any) (any, error) {
@@ -86,7 +86,7 @@ func serverStream[Req, Res any](s *Server, procedure string, h func(context.Cont
 		procedure: procedure,
 		stream: &grpc.StreamDesc{StreamName: name, ServerStreams: true, Handler: func(_ any, ss grpc.ServerStream) error {
 			req := new(Req)
-			if err := ss.RecvMsg(req); err != nil {
+			if err := receive(ss.Context(), ss.RecvMsg, req); err != nil {
 				return err
 			}
 			return handle(ss.Context(), req, func(res *Res) error { return ss.SendMsg(res) })

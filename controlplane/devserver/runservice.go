@@ -2,8 +2,6 @@ package devserver
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"slices"
@@ -35,8 +33,12 @@ type run struct {
 	cancel         context.CancelFunc
 }
 
-func runKey(id *flyte2v1.RunIdentifier) string {
-	return id.GetOrg() + "/" + id.GetProject() + "/" + id.GetDomain() + "/" + id.GetName()
+// runKey identifies a run in the store. A struct, not a joined string: no
+// name can pass for another by containing the separator.
+type runKey struct{ org, project, domain, name string }
+
+func keyOfRun(id *flyte2v1.RunIdentifier) runKey {
+	return runKey{id.GetOrg(), id.GetProject(), id.GetDomain(), id.GetName()}
 }
 
 func terminal(p flyte2v1.ActionPhase) bool {
@@ -111,27 +113,30 @@ func (s *Server) createRun(_ context.Context, u *User, req *flyte2v1.CreateRunRe
 		return nil, status.Errorf(codes.InvalidArgument, "inputs are %d bytes; this control plane keeps at most %d per run", n, s.cfg.MaxInputBytes)
 	}
 	id = proto.CloneOf(id)
-	if id.GetName() == "" {
-		if id.Name, err = runName(); err != nil {
-			return nil, status.Error(codes.Internal, "could not name the run")
-		}
+	chosen := id.GetName() != ""
+	s.mu.Lock()
+	if !chosen {
+		id.Name = s.names.give()
+	}
+	k := keyOfRun(id)
+	var refused error
+	if chosen {
+		refused = s.names.check(k)
+	}
+	if refused == nil {
+		refused = s.admit(u.Subject)
+	}
+	if refused != nil {
+		s.mu.Unlock()
+		s.logger.Info("devserver: run refused", slog.String("task", tid.GetName()), slog.String("executed_by", u.Subject), slog.String("reason", status.Convert(refused).Message()))
+		return nil, refused
+	}
+	if chosen {
+		s.names.record(k)
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	r := &run{id: id, task: t, inputs: inputs, by: u.Subject, phase: flyte2v1.ActionPhase_ACTION_PHASE_QUEUED,
 		started: time.Now(), changed: make(chan struct{}), cancel: cancel}
-	k := runKey(id)
-	s.mu.Lock()
-	if _, exists := s.runs[k]; exists {
-		s.mu.Unlock()
-		cancel()
-		return nil, status.Error(codes.AlreadyExists, "a run of that name exists")
-	}
-	if err := s.admit(u.Subject); err != nil {
-		s.mu.Unlock()
-		cancel()
-		s.logger.Info("devserver: run refused", slog.String("task", tid.GetName()), slog.String("executed_by", u.Subject), slog.String("reason", status.Convert(err).Message()))
-		return nil, err
-	}
 	s.runs[k] = r
 	s.order = append(s.order, k)
 	s.active[u.Subject]++
@@ -294,14 +299,6 @@ func (s *Server) end(r *run) {
 	}
 }
 
-func runName() (string, error) {
-	b := make([]byte, 5)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return "r" + hex.EncodeToString(b), nil
-}
-
 // findRun returns the run id names, once u may see it. s.mu is held.
 func (s *Server) findRun(u *User, field string, id *flyte2v1.RunIdentifier, role Role) (*run, error) {
 	if err := checkRunID(field, id); err != nil {
@@ -310,7 +307,7 @@ func (s *Server) findRun(u *User, field string, id *flyte2v1.RunIdentifier, role
 	if err := authorize(u, id.GetProject(), id.GetDomain(), role); err != nil {
 		return nil, err
 	}
-	r, ok := s.runs[runKey(id)]
+	r, ok := s.runs[keyOfRun(id)]
 	if !ok {
 		return nil, status.Error(codes.NotFound, "run not found")
 	}
@@ -328,8 +325,22 @@ func (s *Server) getRunDetails(_ context.Context, u *User, req *flyte2v1.GetRunD
 }
 
 // watchRunDetails sends the run's details now and at each change, until
-// the run ends.
+// the run ends. A user has at most MaxWatchesPerUser such streams open.
 func (s *Server) watchRunDetails(ctx context.Context, u *User, req *flyte2v1.WatchRunDetailsRequest, send func(*flyte2v1.WatchRunDetailsResponse) error) error {
+	s.mu.Lock()
+	if n := s.watches[u.Subject]; n >= s.cfg.MaxWatchesPerUser {
+		s.mu.Unlock()
+		return status.Errorf(codes.ResourceExhausted, "%s already watches %d runs, the most this control plane allows", u.Subject, n)
+	}
+	s.watches[u.Subject]++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		if s.watches[u.Subject]--; s.watches[u.Subject] <= 0 {
+			delete(s.watches, u.Subject)
+		}
+		s.mu.Unlock()
+	}()
 	for {
 		s.mu.Lock()
 		r, err := s.findRun(u, "run_id", req.GetRunId(), RoleView)

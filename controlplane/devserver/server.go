@@ -25,19 +25,22 @@ import (
 // in-process, and runs that record who executed them. It is for
 // development and tests, not production.
 type Server struct {
-	logger  *slog.Logger
-	cfg     Config                      // with defaults
-	users   map[[sha256.Size]byte]*User // by hash of the API key
-	grpc    *grpc.Server
-	methods []method
+	logger   *slog.Logger
+	cfg      Config                      // with defaults
+	users    map[[sha256.Size]byte]*User // by hash of the API key
+	grpc     *grpc.Server
+	arrivals *receiving // of request messages on the gRPC endpoint
+	methods  []method
 
-	tasks []*task          // in registration order: later is newer
-	byID  map[string]*task // by org/project/domain/name/version
+	tasks []*task // in registration order: later is newer
+	byID  map[taskKey]*task
 
-	mu     sync.Mutex
-	runs   map[string]*run // by org/project/domain/name
-	order  []string        // run keys, oldest first
-	active map[string]int  // queued or running runs, by subject
+	mu      sync.Mutex
+	runs    map[runKey]*run
+	order   []runKey       // oldest first
+	active  map[string]int // queued or running runs, by subject
+	watches map[string]int // open WatchRunDetails streams, by subject
+	names   *runNames
 
 	https   []*http.Server // Connect endpoints, stopped by Stop
 	stopped bool           // Stop was called: ServeConnect serves no more
@@ -65,22 +68,28 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		logger:     logger,
 		cfg:        cfg,
 		users:      make(map[[sha256.Size]byte]*User, len(cfg.Users)),
-		byID:       map[string]*task{},
-		runs:       map[string]*run{},
+		byID:       map[taskKey]*task{},
+		runs:       map[runKey]*run{},
 		active:     map[string]int{},
+		watches:    map[string]int{},
 		queueDelay: 100 * time.Millisecond,
 	}
 	for i := range cfg.Users {
 		u := cfg.Users[i]
 		s.users[sha256.Sum256([]byte(u.APIKey))] = &u
 	}
+	names, err := newRunNames(cfg.MaxRuns)
+	if err != nil {
+		return nil, errors.New("devserver: drawing the run names' prefix: " + err.Error())
+	}
+	s.names = names
 	tasks, err := registerTasks(cfg.Org, cfg.Tasks, time.Now())
 	if err != nil {
 		return nil, errors.New("devserver: " + err.Error())
 	}
 	s.tasks = tasks
 	for _, t := range tasks {
-		s.byID[taskKey(t.id)] = t
+		s.byID[keyOfTask(t.id)] = t
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.methods = s.methodList()
@@ -89,11 +98,14 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	// resolve then maps them onto a user.
 	opts := s.credentialOptions()
 	idle := time.Duration(cfg.IdleTimeout)
+	s.arrivals = &receiving{timeout: time.Duration(cfg.ReadTimeout), max: maxReceiving}
 	s.grpc = grpc.NewServer(
 		// The limit holds for the decoded size of a compressed message too.
 		grpc.MaxRecvMsgSize(cfg.maxRequestBytes()),
 		grpc.MaxConcurrentStreams(100),
 		grpc.ConnectionTimeout(time.Duration(cfg.ReadTimeout)),
+		// Every call's request message is timed too (see receiving).
+		grpc.InTapHandle(s.arrivals.tap),
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: idle, Time: max(idle, time.Minute), Timeout: 20 * time.Second}),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second}),
 		grpc.ChainUnaryInterceptor(grpcpassthrough.UnaryServerInterceptor(opts...)),

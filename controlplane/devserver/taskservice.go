@@ -43,14 +43,14 @@ func registerTasks(org string, extra []Task, now time.Time) ([]*task, error) {
 	if len(all) > maxTaskVersions {
 		return nil, fmt.Errorf("at most %d task versions are kept, built-in ones included", maxTaskVersions)
 	}
-	seen := map[string]bool{}
+	seen := map[taskKey]bool{}
 	out := make([]*task, 0, len(all))
 	for i, t := range all {
 		id, spec, x, err := t.spec(org)
 		if err != nil {
 			return nil, fmt.Errorf("task %q version %q: %w", t.Name, t.Version, err)
 		}
-		k := taskKey(id)
+		k := keyOfTask(id)
 		if seen[k] {
 			return nil, fmt.Errorf("task %q version %q in %s/%s is registered twice", t.Name, t.Version, id.GetProject(), id.GetDomain())
 		}
@@ -65,8 +65,12 @@ func registerTasks(org string, extra []Task, now time.Time) ([]*task, error) {
 	return out, nil
 }
 
-func taskKey(id *flyte2v1.TaskIdentifier) string {
-	return id.GetOrg() + "/" + id.GetProject() + "/" + id.GetDomain() + "/" + id.GetName() + "/" + id.GetVersion()
+// taskKey identifies a task version. A struct, not a joined string: no
+// name can pass for another by containing the separator.
+type taskKey struct{ org, project, domain, name, version string }
+
+func keyOfTask(id *flyte2v1.TaskIdentifier) taskKey {
+	return taskKey{id.GetOrg(), id.GetProject(), id.GetDomain(), id.GetName(), id.GetVersion()}
 }
 
 func (s *Server) userInfo(_ context.Context, u *User, _ *flyte2v1.UserInfoRequest) (*flyte2v1.UserInfoResponse, error) {
@@ -96,7 +100,7 @@ func (s *Server) getTaskDetails(_ context.Context, u *User, req *flyte2v1.GetTas
 }
 
 func (s *Server) findTask(id *flyte2v1.TaskIdentifier) (*task, error) {
-	t, ok := s.byID[taskKey(id)]
+	t, ok := s.byID[keyOfTask(id)]
 	if !ok {
 		return nil, status.Error(codes.NotFound, "task not found")
 	}
