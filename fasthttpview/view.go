@@ -180,7 +180,7 @@ func (q parsed[C]) Peek(name string) (string, int) {
 // call; unparsed, it answers the same buffer of its header list. A request
 // built in memory has no block, and its lines are taken as they are.
 func cookiesParsed(h *fasthttp.RequestHeader, name string, first []byte) bool {
-	if len(h.RawHeaders()) == 0 || !strings.EqualFold(name, fasthttp.HeaderCookie) {
+	if len(name) != len(fasthttp.HeaderCookie) || !strings.EqualFold(name, fasthttp.HeaderCookie) || len(h.RawHeaders()) == 0 {
 		return false
 	}
 	if len(first) == 0 {
