@@ -252,7 +252,7 @@ func (e *Engine) decide(r extractors.Request, routed bool) Decision {
 			return Decision{}
 		}
 	}
-	if e.skip(r) {
+	if e.skipper != nil && e.skip(r) {
 		return Decision{}
 	}
 	_, volatile := r.(extractors.Volatile)
@@ -320,6 +320,11 @@ func (e *Engine) decide(r extractors.Request, routed bool) Decision {
 			return Decision{}
 		}
 		return e.refuse("", rejectMissing)
+	}
+	if len(kept) == 1 { // the usual case: no slice copy, no write barrier loop
+		s := &pairSet{inline: [1]Pair{kept[0]}}
+		s.pairs = s.inline[:1]
+		return Decision{md: wrap(s)}
 	}
 	s := newPairSet(len(kept))
 	s.pairs = append(s.pairs, kept...)

@@ -97,27 +97,39 @@ func ValidateValue(v string, max int) error {
 		return ErrCredentialsTooLarge
 	}
 	// Eight bytes at a time: the value is usually a token of tens of bytes.
+	// A word is valid when no byte has its high bit set (>= 0x80), none
+	// borrows when 0x20 is taken from it (< 0x20) and none reaches the high
+	// bit when 1 is added (0x7f). With no byte >= 0x80, the addition carries
+	// nothing between bytes, and the lowest byte under 0x20 always shows in
+	// the subtraction, so the test is exact. A value of 8 bytes or more
+	// checks its last, partial word as the overlapping word that ends it.
 	const (
 		ones   = 0x0101010101010101
 		highs  = 0x8080808080808080
 		spaces = 0x2020202020202020
-		dels   = 0x7f7f7f7f7f7f7f7f
 	)
-	blank := true
-	i := 0
-	for ; i+8 <= len(v); i += 8 {
-		x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
-			uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
-		if x&highs != 0 || // a byte >= 0x80
-			(x-spaces)&^x&highs != 0 || // a byte < 0x20
-			((x^dels)-ones)&^(x^dels)&highs != 0 { // a byte == 0x7f
+	if len(v) >= 8 {
+		var bad, notBlank uint64
+		for s := v; ; s = s[8:] {
+			if len(s) < 8 {
+				s = v[len(v)-8:]
+			}
+			w := s[:8]
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			bad |= x | (x - spaces) | (x + ones)
+			notBlank |= x ^ spaces
+			if len(s) <= 8 {
+				break
+			}
+		}
+		if bad&highs != 0 || notBlank == 0 {
 			return ErrMalformedCredentials
 		}
-		if x != spaces {
-			blank = false
-		}
+		return nil
 	}
-	for ; i < len(v); i++ {
+	blank := true
+	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if c < 0x20 || c > 0x7e {
 			return ErrMalformedCredentials

@@ -2,6 +2,8 @@ package fasthttpview
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unsafe"
 
@@ -51,21 +53,52 @@ func View[C Ctx](c C, namesKept bool) (v extractors.Request, ok bool) {
 // scan makes one pass over a raw header block, for a header name holding
 // a space (spaced) and a line that continues the one before it (folded).
 func scan(block []byte) (spaced, folded bool) {
-	for line := range bytes.Lines(block) {
-		if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+	for len(block) > 0 {
+		if block[0] == ' ' || block[0] == '\t' {
 			folded = true // obs-fold: the line continues a value
-			continue
+		} else if nameHasSpace(block) {
+			return true, folded
 		}
-		for _, b := range line {
-			if b == ':' {
-				break
-			}
-			if b == ' ' {
-				return true, folded
-			}
+		i := bytes.IndexByte(block, '\n')
+		if i < 0 {
+			break
 		}
+		block = block[i+1:]
 	}
 	return false, folded
+}
+
+// nameHasSpace reports whether the header line that starts line holds a
+// space before its first colon (or before its end, if it has none). It
+// runs on every line of every request, so it reads eight bytes at a time:
+// in each word it marks the bytes equal to ':', ' ' or '\n', and the
+// lowest mark is the first of them. (The marks above a byte found equal
+// may be wrong, the lowest never is.)
+func nameHasSpace(line []byte) bool {
+	const (
+		ones     = 0x0101010101010101
+		highs    = 0x8080808080808080
+		colons   = ':' * ones
+		spaces   = ' ' * ones
+		newlines = '\n' * ones
+	)
+	equal := func(x uint64) uint64 { return (x - ones) &^ x & highs }
+	for len(line) >= 8 {
+		x := binary.LittleEndian.Uint64(line)
+		if m := equal(x^colons) | equal(x^spaces) | equal(x^newlines); m != 0 {
+			return line[bits.TrailingZeros64(m)/8] == ' '
+		}
+		line = line[8:]
+	}
+	for _, b := range line {
+		switch b {
+		case ':', '\n':
+			return false
+		case ' ':
+			return true
+		}
+	}
+	return false
 }
 
 // mayHaveTrailers reports whether fasthttp may have appended a chunked
@@ -149,7 +182,7 @@ func (q parsed[C]) Peek(name string) (string, int) {
 // call; unparsed, it answers the same buffer of its header list. A request
 // built in memory has no block, and its lines are taken as they are.
 func cookiesParsed(h *fasthttp.RequestHeader, name string, first []byte) bool {
-	if len(h.RawHeaders()) == 0 || !strings.EqualFold(name, fasthttp.HeaderCookie) {
+	if len(name) != len(fasthttp.HeaderCookie) || !strings.EqualFold(name, fasthttp.HeaderCookie) || len(h.RawHeaders()) == 0 {
 		return false
 	}
 	if len(first) == 0 {
@@ -207,6 +240,13 @@ func query(args *fasthttp.Args, name string) []string {
 }
 
 // trimOWS returns b as a string, without the spaces and tabs around it.
+// strings.Trim would build its set of two bytes on every call.
 func trimOWS(b []byte) string {
-	return strings.Trim(unsafe.String(unsafe.SliceData(b), len(b)), " \t")
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
