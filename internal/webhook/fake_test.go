@@ -214,6 +214,16 @@ func startFake(t *testing.T, f *fakeFlyte) string {
 func startFakeBoth(t *testing.T, f *fakeFlyte) map[string]string {
 	t.Helper()
 	f.runs, f.outputs = map[string]*flyte2v1.ActionDetails{}, map[string]*flyte2v1.Outputs{}
+	return serveAnswers(t, f.handle)
+}
+
+// answerFunc answers one call: auth is the call's Authorization.
+type answerFunc func(ctx context.Context, auth string, req proto.Message) (proto.Message, error)
+
+// serveAnswers serves handle, for every procedure the fake knows, over
+// gRPC and over Connect, and returns both endpoints.
+func serveAnswers(t *testing.T, handle answerFunc) map[string]string {
+	t.Helper()
 	srv := grpc.NewServer(grpc.UnknownServiceHandler(func(_ any, stream grpc.ServerStream) error {
 		method, _ := grpc.MethodFromServerStream(stream)
 		req := requestFor(method)
@@ -224,7 +234,7 @@ func startFakeBoth(t *testing.T, f *fakeFlyte) map[string]string {
 			return err
 		}
 		md, _ := metadata.FromIncomingContext(stream.Context())
-		resp, err := f.handle(stream.Context(), strings.Join(md.Get("authorization"), ","), req)
+		resp, err := handle(stream.Context(), strings.Join(md.Get("authorization"), ","), req)
 		if err != nil {
 			return err
 		}
@@ -238,20 +248,20 @@ func startFakeBoth(t *testing.T, f *fakeFlyte) map[string]string {
 	t.Cleanup(srv.Stop)
 
 	mux := http.NewServeMux()
-	mux.Handle(connectUnary[flyte2v1.UserInfoRequest, flyte2v1.UserInfoResponse](f, controlplane.UserInfoProcedure))
-	mux.Handle(connectUnary[flyte2v1.ListTasksRequest, flyte2v1.ListTasksResponse](f, controlplane.ListTasksProcedure))
-	mux.Handle(connectUnary[flyte2v1.GetTaskDetailsRequest, flyte2v1.GetTaskDetailsResponse](f, controlplane.GetTaskDetailsProcedure))
-	mux.Handle(connectUnary[flyte2v1.CreateRunRequest, flyte2v1.CreateRunResponse](f, controlplane.CreateRunProcedure))
-	mux.Handle(connectUnary[flyte2v1.GetRunDetailsRequest, flyte2v1.GetRunDetailsResponse](f, controlplane.GetRunDetailsProcedure))
-	mux.Handle(connectUnary[flyte2v1.GetActionDataRequest, flyte2v1.GetActionDataResponse](f, controlplane.GetActionDataProcedure))
+	mux.Handle(connectUnary[flyte2v1.UserInfoRequest, flyte2v1.UserInfoResponse](handle, controlplane.UserInfoProcedure))
+	mux.Handle(connectUnary[flyte2v1.ListTasksRequest, flyte2v1.ListTasksResponse](handle, controlplane.ListTasksProcedure))
+	mux.Handle(connectUnary[flyte2v1.GetTaskDetailsRequest, flyte2v1.GetTaskDetailsResponse](handle, controlplane.GetTaskDetailsProcedure))
+	mux.Handle(connectUnary[flyte2v1.CreateRunRequest, flyte2v1.CreateRunResponse](handle, controlplane.CreateRunProcedure))
+	mux.Handle(connectUnary[flyte2v1.GetRunDetailsRequest, flyte2v1.GetRunDetailsResponse](handle, controlplane.GetRunDetailsProcedure))
+	mux.Handle(connectUnary[flyte2v1.GetActionDataRequest, flyte2v1.GetActionDataResponse](handle, controlplane.GetActionDataProcedure))
 	hs := httptest.NewServer(mux)
 	t.Cleanup(hs.Close)
 	return map[string]string{"grpc": "http://" + ln.Addr().String(), "connect": hs.URL}
 }
 
-func connectUnary[Req, Res any](f *fakeFlyte, procedure string) (string, http.Handler) {
+func connectUnary[Req, Res any](handle answerFunc, procedure string) (string, http.Handler) {
 	return procedure, connect.NewUnaryHandler(procedure, func(ctx context.Context, r *connect.Request[Req]) (*connect.Response[Res], error) {
-		resp, err := f.handle(ctx, r.Header().Get("Authorization"), any(r.Msg).(proto.Message))
+		resp, err := handle(ctx, r.Header().Get("Authorization"), any(r.Msg).(proto.Message))
 		if err != nil {
 			return nil, connect.NewError(connect.Code(status.Code(err)), errors.New(status.Convert(err).Message()))
 		}

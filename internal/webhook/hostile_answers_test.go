@@ -6,18 +6,13 @@ package webhook_test
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"math"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
-	"connectrpc.com/connect"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -31,48 +26,7 @@ import (
 // Connect: a control plane that says whatever the test wants.
 func hostile(t *testing.T, answer func(req proto.Message) (proto.Message, error)) map[string]string {
 	t.Helper()
-	srv := grpc.NewServer(grpc.UnknownServiceHandler(func(_ any, stream grpc.ServerStream) error {
-		method, _ := grpc.MethodFromServerStream(stream)
-		req := requestFor(method)
-		if req == nil {
-			return status.Error(codes.Unimplemented, "not served")
-		}
-		if err := stream.RecvMsg(req); err != nil {
-			return err
-		}
-		resp, err := answer(req)
-		if err != nil {
-			return err
-		}
-		return stream.SendMsg(resp)
-	}))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(srv.Stop)
-
-	mux := http.NewServeMux()
-	mux.Handle(hostileUnary[flyte2v1.UserInfoRequest, flyte2v1.UserInfoResponse](answer, controlplane.UserInfoProcedure))
-	mux.Handle(hostileUnary[flyte2v1.ListTasksRequest, flyte2v1.ListTasksResponse](answer, controlplane.ListTasksProcedure))
-	mux.Handle(hostileUnary[flyte2v1.GetTaskDetailsRequest, flyte2v1.GetTaskDetailsResponse](answer, controlplane.GetTaskDetailsProcedure))
-	mux.Handle(hostileUnary[flyte2v1.CreateRunRequest, flyte2v1.CreateRunResponse](answer, controlplane.CreateRunProcedure))
-	mux.Handle(hostileUnary[flyte2v1.GetRunDetailsRequest, flyte2v1.GetRunDetailsResponse](answer, controlplane.GetRunDetailsProcedure))
-	mux.Handle(hostileUnary[flyte2v1.GetActionDataRequest, flyte2v1.GetActionDataResponse](answer, controlplane.GetActionDataProcedure))
-	hs := httptest.NewServer(mux)
-	t.Cleanup(hs.Close)
-	return map[string]string{"grpc": "http://" + ln.Addr().String(), "connect": hs.URL}
-}
-
-func hostileUnary[Req, Res any](answer func(proto.Message) (proto.Message, error), procedure string) (string, http.Handler) {
-	return procedure, connect.NewUnaryHandler(procedure, func(_ context.Context, r *connect.Request[Req]) (*connect.Response[Res], error) {
-		resp, err := answer(any(r.Msg).(proto.Message))
-		if err != nil {
-			return nil, connect.NewError(connect.Code(status.Code(err)), errors.New(status.Convert(err).Message()))
-		}
-		return connect.NewResponse(any(resp).(*Res)), nil
-	})
+	return serveAnswers(t, func(_ context.Context, _ string, req proto.Message) (proto.Message, error) { return answer(req) })
 }
 
 // A run's outputs are the control plane's to decide, and a Python task may
