@@ -65,26 +65,15 @@ func InputsFromJSON(spec *flyte2v1.TaskSpec, body []byte) (*flyte2v1.Inputs, err
 			return nil, &InputError{Input: kv.name, Problem: "is not an input of this task"}
 		}
 	}
-	defaults := make(map[string]*flyte2v1.Literal, len(spec.GetDefaultInputs()))
-	for _, p := range spec.GetDefaultInputs() {
-		if d := p.GetParameter().GetDefault(); d != nil {
-			defaults[p.GetName()] = d
-		}
-	}
 	byName := make(map[string]json.RawMessage, len(given))
 	for _, kv := range given {
 		byName[kv.name] = kv.raw
 	}
-	inputs := &flyte2v1.Inputs{}
+	converted := make(map[string]*flyte2v1.Literal, len(given))
 	for _, v := range declared {
 		name, t := v.GetKey(), v.GetValue().GetType()
 		raw, ok := byName[name]
 		if !ok {
-			d, ok := defaults[name]
-			if !ok {
-				return nil, &InputError{Input: name, Problem: "is required: " + TypeName(t)}
-			}
-			inputs.Literals = append(inputs.Literals, &flyte2v1.NamedLiteral{Name: name, Value: proto.Clone(d).(*flyte2v1.Literal)})
 			continue
 		}
 		if !Supported(t) {
@@ -94,9 +83,39 @@ func InputsFromJSON(spec *flyte2v1.TaskSpec, body []byte) (*flyte2v1.Inputs, err
 		if !ok {
 			return nil, &InputError{Input: name, Problem: "must be " + TypeName(t)}
 		}
-		inputs.Literals = append(inputs.Literals, &flyte2v1.NamedLiteral{Name: name, Value: &flyte2v1.Literal{
+		converted[name] = &flyte2v1.Literal{
 			Value: &flyte2v1.Literal_Scalar{Scalar: &flyte2v1.Scalar{Value: &flyte2v1.Scalar_Primitive{Primitive: p}}},
-		}})
+		}
+	}
+	return FillDefaults(spec, converted)
+}
+
+// FillDefaults lists a task's inputs in the order the typed interface of
+// spec declares them: each from given, or else a copy of its default from
+// spec's default inputs. A declared input in neither is an *InputError
+// saying it is required and naming its type. given is expected to hold
+// declared names only, already checked against their types; both
+// [InputsFromJSON] and the development control plane (for a CreateRun's
+// inputs) fill in defaults with it, so that the two agree.
+func FillDefaults(spec *flyte2v1.TaskSpec, given map[string]*flyte2v1.Literal) (*flyte2v1.Inputs, error) {
+	defaults := make(map[string]*flyte2v1.Literal, len(spec.GetDefaultInputs()))
+	for _, p := range spec.GetDefaultInputs() {
+		if d := p.GetParameter().GetDefault(); d != nil {
+			defaults[p.GetName()] = d
+		}
+	}
+	inputs := &flyte2v1.Inputs{}
+	for _, v := range spec.GetTaskTemplate().GetInterface().GetInputs().GetVariables() {
+		name := v.GetKey()
+		l, ok := given[name]
+		if !ok {
+			d, ok := defaults[name]
+			if !ok {
+				return nil, &InputError{Input: name, Problem: "is required: " + TypeName(v.GetValue().GetType())}
+			}
+			l = proto.Clone(d).(*flyte2v1.Literal)
+		}
+		inputs.Literals = append(inputs.Literals, &flyte2v1.NamedLiteral{Name: name, Value: l})
 	}
 	return inputs, nil
 }

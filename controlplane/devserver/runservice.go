@@ -172,18 +172,11 @@ func checkInputs(spec *flyte2v1.TaskSpec, inputs *flyte2v1.Inputs) (*flyte2v1.In
 		}
 		given[name] = nl.GetValue()
 	}
-	out := &flyte2v1.Inputs{Context: inputs.GetContext()}
-	for _, p := range spec.GetDefaultInputs() {
-		name := p.GetName()
-		l := given[name]
-		if l == nil {
-			l = p.GetParameter().GetDefault()
-		}
-		if l == nil {
-			return nil, status.Errorf(codes.InvalidArgument, "input %q is required: %s", name, controlplane.TypeName(declared[name]))
-		}
-		out.Literals = append(out.Literals, &flyte2v1.NamedLiteral{Name: name, Value: proto.CloneOf(l)})
+	out, err := controlplane.FillDefaults(spec, given)
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
+	out.Context = inputs.GetContext()
 	return proto.CloneOf(out), nil
 }
 
