@@ -2,13 +2,11 @@ package fiberpassthrough_test
 
 import (
 	"bufio"
-	"bytes"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,6 +16,7 @@ import (
 	"github.com/passthrough-go/passthrough/conformance"
 	"github.com/passthrough-go/passthrough/core"
 	"github.com/passthrough-go/passthrough/fiberpassthrough"
+	"github.com/passthrough-go/passthrough/internal/syncbuf"
 )
 
 // uploadApp serves POST /upload and POST /public (excluded) behind
@@ -99,24 +98,6 @@ func TestInstallRefusesBeforeInvitingTheBody(t *testing.T) {
 
 }
 
-// syncBuffer is a log destination safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // An app not set up as Config does gets one warning per mistake, at the
 // first request, through the configured logger; Config's gets none.
 func TestSetupWarnings(t *testing.T) {
@@ -131,7 +112,7 @@ func TestSetupWarnings(t *testing.T) {
 		{"Config's error handler, Fiber's read buffer", fiber.Config{ErrorHandler: fiberpassthrough.ErrorHandler}, []string{"cannot hold a credential"}},
 		{"Config's read buffer, Fiber's error handler", fiber.Config{ReadBufferSize: fiberpassthrough.ReadBufferSize}, []string{"default error handler"}},
 	} {
-		var logs syncBuffer
+		var logs syncbuf.Buffer
 		tc.cfg.DisableStartupMessage = true
 		app := fiber.New(tc.cfg)
 		app.Use(fiberpassthrough.Middleware(core.WithLogger(slog.New(slog.NewTextHandler(&logs, nil)))))

@@ -4,19 +4,18 @@
 package exampletest
 
 import (
-	"bytes"
 	"io"
 	"log"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/passthrough-go/passthrough/controlplane"
 	"github.com/passthrough-go/passthrough/controlplane/devserver"
 	"github.com/passthrough-go/passthrough/forward"
+	"github.com/passthrough-go/passthrough/internal/syncbuf"
 )
 
 // ControlPlane starts a development control plane with the demo users on
@@ -75,7 +74,7 @@ var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Reques
 // (the standard logger's output is taken for the test's duration).
 func Story(t *testing.T, base, aliceKey string) {
 	t.Helper()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	prev := log.Writer()
 	log.SetOutput(&logs)
 	t.Cleanup(func() { log.SetOutput(prev) })
@@ -117,23 +116,4 @@ func Story(t *testing.T, base, aliceKey string) {
 	if strings.Contains(logs.String(), aliceKey) || strings.Contains(logs.String(), "cp_not-a-key") {
 		t.Errorf("a key reached the log: %q", logs.String())
 	}
-}
-
-// syncBuffer collects a logger's output; internal/testapp has one too, but
-// importing it would put Gin and Fiber v2 into examples/fiber3's module.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

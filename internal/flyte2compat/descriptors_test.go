@@ -27,6 +27,7 @@ import (
 	_ "github.com/passthrough-go/passthrough/ginpassthrough"
 	_ "github.com/passthrough-go/passthrough/grpcpassthrough"
 	_ "github.com/passthrough-go/passthrough/httppassthrough"
+	"github.com/passthrough-go/passthrough/internal/syncbuf"
 )
 
 // upstreamSet is Flyte 2's own descriptor set, as @flyteorg/flyteidl2
@@ -34,7 +35,7 @@ import (
 func upstreamSet(t *testing.T) *descriptorpb.FileDescriptorSet {
 	t.Helper()
 	cmd := tsx(t, t.Context(), "descriptors.ts")
-	var stderr lines
+	var stderr syncbuf.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/passthrough-go/passthrough/internal/syncbuf"
 )
 
 var npmOnce struct {
@@ -43,27 +45,9 @@ func tsx(t *testing.T, ctx context.Context, script string, env ...string) *exec.
 	return cmd
 }
 
-// lines collects a command's output for a failure message.
-type lines struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lines) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // firstLine starts cmd and returns the first line it prints on stdout; the
 // rest of its output goes to log.
-func firstLine(t *testing.T, cmd *exec.Cmd, log *lines) string {
+func firstLine(t *testing.T, cmd *exec.Cmd, log *syncbuf.Buffer) string {
 	t.Helper()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passthrough-go/passthrough/internal/syncbuf"
 	"github.com/passthrough-go/passthrough/internal/webhook"
 )
 
@@ -31,7 +32,7 @@ func upstreamServer(t *testing.T) (connectURL, grpcURL string, report func() ser
 	cmd := tsx(t, ctx, "server.ts", "ORG="+org, "PROJECT="+project, "DOMAIN="+domain, "BEARER="+bearer, "API_KEY="+apiKey)
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 5 * time.Second
-	var log lines
+	var log syncbuf.Buffer
 	first := firstLine(t, cmd, &log)
 	t.Cleanup(func() {
 		cancel()

@@ -4,7 +4,6 @@
 package testapp
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +26,7 @@ import (
 	"github.com/passthrough-go/passthrough/fiberpassthrough"
 	"github.com/passthrough-go/passthrough/ginpassthrough"
 	"github.com/passthrough-go/passthrough/httppassthrough"
+	"github.com/passthrough-go/passthrough/internal/syncbuf"
 )
 
 // Frameworks are the names [Start] accepts.
@@ -154,19 +154,4 @@ func Callers(t testing.TB, url string, n, perCaller int) {
 }
 
 // SyncBuffer is a bytes.Buffer safe for the concurrent writers of a logger.
-type SyncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *SyncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *SyncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type SyncBuffer = syncbuf.Buffer
