@@ -1,8 +1,10 @@
 package flyte2compat_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -31,25 +33,36 @@ import (
 )
 
 // upstreamSet is Flyte 2's own descriptor set, as @flyteorg/flyteidl2
-// publishes it.
+// publishes it, read once (descriptors.ts) for every test that needs it.
+// The tests only read it.
 func upstreamSet(t *testing.T) *descriptorpb.FileDescriptorSet {
 	t.Helper()
-	cmd := tsx(t, t.Context(), "descriptors.ts")
-	var stderr syncbuf.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("descriptors.ts: %v\n%s", err, &stderr)
+	cmd := tsx(t, context.Background(), "descriptors.ts")
+	upstream.Do(func() {
+		var stderr syncbuf.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			upstream.err = fmt.Errorf("descriptors.ts: %v\n%s", err, &stderr)
+			return
+		}
+		upstream.set = &descriptorpb.FileDescriptorSet{}
+		upstream.err = proto.Unmarshal(out, upstream.set)
+	})
+	if upstream.err != nil {
+		t.Fatal(upstream.err)
 	}
-	set := &descriptorpb.FileDescriptorSet{}
-	if err := proto.Unmarshal(out, set); err != nil {
-		t.Fatal(err)
-	}
-	return set
+	return upstream.set
+}
+
+var upstream struct {
+	sync.Once
+	set *descriptorpb.FileDescriptorSet
+	err error
 }
 
 // libraryFlyte and libraryOurs are what the imported packages registered, read
-// before any test runs (TestLinksBesideUpstream registers more).
+// when the test binary starts, before any test runs.
 var libraryFlyte, libraryOurs = func() (flyte, ours []string) {
 	protoregistry.GlobalFiles.RangeFiles(func(fd protoreflect.FileDescriptor) bool {
 		if strings.HasPrefix(fd.Path(), "flyteidl2/") || strings.HasPrefix(string(fd.Package()), "flyteidl2") {
@@ -91,12 +104,21 @@ func TestLinksBesideUpstream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A copy of the registry the library has filled, so that the test
+	// can run again in one process and leaves the global one as it was.
+	linked := new(protoregistry.Files)
+	protoregistry.GlobalFiles.RangeFiles(func(fd protoreflect.FileDescriptor) bool {
+		if err := linked.RegisterFile(fd); err != nil {
+			t.Errorf("copying the library's %s: %v", fd.Path(), err)
+		}
+		return true
+	})
 	registered := 0
 	files.RangeFiles(func(fd protoreflect.FileDescriptor) bool {
 		if !strings.HasPrefix(fd.Path(), "flyteidl2/") {
 			return true // google/ and buf/ files: the Go module imports them, it does not register them again
 		}
-		if err := protoregistry.GlobalFiles.RegisterFile(fd); err != nil {
+		if err := linked.RegisterFile(fd); err != nil {
 			t.Errorf("registering upstream's %s beside the library: %v", fd.Path(), err)
 		}
 		registered++
@@ -231,15 +253,23 @@ func TestSameWireFormatAsUpstream(t *testing.T) {
 			checkMessage(m.Messages().Get(i))
 		}
 	}
+	// The files are listed first and read after: reading a descriptor may
+	// look up its imports in the registry, which inside RangeFilesByPackage
+	// would take the registry's read lock twice (a deadlock if a writer
+	// waits in between).
+	var ourFiles []protoreflect.FileDescriptor
 	protoregistry.GlobalFiles.RangeFilesByPackage(fd.Package(), func(f protoreflect.FileDescriptor) bool {
+		ourFiles = append(ourFiles, f)
+		return true
+	})
+	for _, f := range ourFiles {
 		for i := range f.Messages().Len() {
 			checkMessage(f.Messages().Get(i))
 		}
 		for i := range f.Enums().Len() {
 			checkEnum(f.Enums().Get(i))
 		}
-		return true
-	})
+	}
 	for name := range counterpart {
 		if !checked[name] {
 			t.Errorf("%s was not checked: the table names a message or enum flyte2v1 does not have", name)
